@@ -1,0 +1,40 @@
+# The two commands a newcomer needs are `make run` and `make test`; both install what they need first.
+PYTHON ?= python3.11
+UV_VERSION := 0.13.8
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+STAMP := $(VENV)/.wirehouse-synced
+export PREFECT_SERVER_ANALYTICS_ENABLED := false
+export PREFECT_LOGGING_LEVEL ?= WARNING
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: setup run test bench lint clean
+
+setup: $(STAMP)
+	@:
+
+# uv lives in its own small venv so the project's venv holds only what uv.lock says.
+$(UV):
+	@$(PYTHON) -m venv $(TOOLS)
+	@$(TOOLS)/bin/pip install --quiet "uv==$(UV_VERSION)"
+
+$(STAMP): pyproject.toml uv.lock | $(UV)
+	@$(UV) sync --frozen --quiet
+	@touch $@
+
+run: setup
+	@$(VENV)/bin/wirehouse run data/samples --db data/warehouse.duckdb
+
+test: setup
+	@$(VENV)/bin/python -m pytest -q
+
+bench: setup
+	@$(VENV)/bin/python bench/bench.py
+
+lint: setup
+	@$(VENV)/bin/ruff check flows transforms tests
+	@$(VENV)/bin/ruff format --check flows transforms tests
+
+clean:
+	rm -rf $(VENV) $(TOOLS) data/warehouse.duckdb

@@ -1,0 +1,173 @@
+"""The DuckDB warehouse: opening it (with a clear word when another process holds it),
+migrating its schema, and loading one batch per transaction through Arrow."""
+
+import re
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from flows.settings import SQL_DIR
+
+_LOCK_HOLDER = re.compile(r"PID (\d+)")
+MIGRATIONS_DIR = SQL_DIR / "migrations"
+VIEWS_DIR = SQL_DIR / "views"
+
+# Tables whose rows belong to one article: replaced whole when the article is loaded again.
+ARTICLE_CHILD_TABLES = ("entity_mention", "claim", "event")
+
+
+class WarehouseError(Exception):
+    """The warehouse cannot be used; the message says why in one line."""
+
+
+def migrations(directory: Path = MIGRATIONS_DIR) -> list[tuple[int, Path]]:
+    """The ordered DDL files: `NNN_what.sql`, applied once each in number order."""
+    found = []
+    for path in sorted(directory.glob("*.sql")):
+        match = re.match(r"(\d+)_", path.name)
+        if match:
+            found.append((int(match.group(1)), path))
+    return found
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    con.execute("create table if not exists schema_version (version integer primary key, applied_at timestamptz)")
+    return con.execute("select coalesce(max(version), 0) from schema_version").fetchone()[0]
+
+
+def migrate(con: duckdb.DuckDBPyConnection, directory: Path = MIGRATIONS_DIR) -> int:
+    """Brings the schema up to date in place; refuses a warehouse made by a newer wirehouse."""
+    current = schema_version(con)
+    known = migrations(directory)
+    newest = known[-1][0] if known else 0
+    if current > newest:
+        raise WarehouseError(
+            f"warehouse schema version {current} is newer than this wirehouse knows ({newest}); upgrade wirehouse"
+        )
+    for version, path in known:
+        if version <= current:
+            continue
+        con.execute("begin transaction")
+        try:
+            con.execute(path.read_text(encoding="utf-8"))
+            con.execute("insert into schema_version values (?, current_timestamp)", [version])
+            con.execute("commit")
+        except Exception:
+            con.execute("rollback")
+            raise
+    for path in sorted(VIEWS_DIR.glob("*.sql")):
+        con.execute(path.read_text(encoding="utf-8"))
+    return newest
+
+
+def _connect_with_retry(path: str, read_only: bool, timeout: float) -> duckdb.DuckDBPyConnection:
+    deadline = time.monotonic() + timeout
+    delay = 0.2
+    while True:
+        try:
+            return duckdb.connect(path, read_only=read_only)
+        except duckdb.IOException as exc:
+            message = str(exc)
+            if "lock" not in message.lower():
+                raise WarehouseError(f"cannot open warehouse {path}: {message.splitlines()[0]}") from exc
+            if time.monotonic() >= deadline:
+                holder = _LOCK_HOLDER.search(message)
+                who = f" (pid {holder.group(1)})" if holder else ""
+                raise WarehouseError(
+                    f"warehouse {path} is in use by another process{who}; waited {timeout:.0f} s. "
+                    "Close the other session, or query a copy made with `wirehouse snapshot`."
+                ) from exc
+            time.sleep(delay)
+            delay = min(delay * 2, 2.0)
+
+
+@contextmanager
+def open_warehouse(path: str, read_only: bool = False, lock_timeout: float = 30.0) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to the warehouse, migrated when opened for writing; closed on exit."""
+    if not read_only:
+        parent = Path(path).expanduser().resolve().parent
+        try:
+            parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise WarehouseError(f"cannot create the folder for warehouse {path}: {exc.strerror}") from exc
+    elif not Path(path).exists():
+        raise WarehouseError(f"no warehouse at {path}; run `wirehouse run` first")
+    con = _connect_with_retry(path, read_only, lock_timeout)
+    try:
+        if not read_only:
+            migrate(con)
+        yield con
+    finally:
+        con.close()
+
+
+def known_articles(con: duckdb.DuckDBPyConnection, article_ids: list[str], text_hashes: list[str]) -> pl.DataFrame:
+    """Articles already in the warehouse with one of these ids or text hashes."""
+    return con.execute(
+        "select article_id, text_hash, source_uri from article "
+        "where list_contains(?, article_id) or list_contains(?, text_hash)",
+        [article_ids, text_hashes],
+    ).pl()
+
+
+def known_documents(con: duckdb.DuckDBPyConnection, source_uris: list[str]) -> pl.DataFrame:
+    """What the warehouse holds for these sources: content hash, status and pipeline version."""
+    return con.execute(
+        "select source_uri, content_hash, status, pipeline_version from document where list_contains(?, source_uri)",
+        [source_uris],
+    ).pl()
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, verb: str = "insert") -> None:
+    if frame.height == 0:
+        return
+    arrow = frame.to_arrow()  # noqa: F841 (DuckDB reads the local variable by name)
+    columns = ", ".join(frame.columns)
+    con.execute(f"{verb} into {table} ({columns}) select {columns} from arrow")
+
+
+def load_batch(con: duckdb.DuckDBPyConnection, tables: dict[str, pl.DataFrame]) -> None:
+    """One batch in one transaction: its documents, articles and their rows replace any earlier ones.
+
+    Loading the same batch twice leaves the same rows (delete, then insert). Entities are shared
+    across articles: new ones are added and known ones gain any new aliases.
+    """
+    documents = tables["document"]
+    articles = tables["article"]
+    article_ids = articles["article_id"].to_list()
+    con.execute("begin transaction")
+    try:
+        if "raw_document" in tables and tables["raw_document"].height:
+            _insert(con, "raw_document", tables["raw_document"], "insert or ignore")
+        con.execute("delete from document where list_contains(?, document_id)", [documents["document_id"].to_list()])
+        for child in ARTICLE_CHILD_TABLES:
+            con.execute(f"delete from {child} where list_contains(?, article_id)", [article_ids])
+        con.execute("delete from article where list_contains(?, article_id)", [article_ids])
+        _insert(con, "document", documents)
+        _insert(con, "article", articles)
+        entities = tables.get("entity")
+        if entities is not None and entities.height:
+            arrow = entities.to_arrow()  # noqa: F841
+            con.execute(
+                "insert into entity (entity_id, name, type, aliases) select entity_id, name, type, aliases from arrow "
+                "on conflict (entity_id) do update set "
+                "aliases = list_sort(list_distinct(list_concat(entity.aliases, excluded.aliases)))"
+            )
+        for child in ARTICLE_CHILD_TABLES:
+            if child in tables:
+                _insert(con, child, tables[child])
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+
+
+def drop_orphan_entities(con: duckdb.DuckDBPyConnection) -> int:
+    """Removes entities no mention points at any more (after articles were reprocessed)."""
+    return con.execute(
+        "delete from entity where entity_id not in (select distinct entity_id from entity_mention)"
+    ).fetchone()[0]

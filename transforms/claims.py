@@ -1,0 +1,419 @@
+"""Claims: who said what. Attributed statements from the dependency parse, speakers resolved.
+
+Constructions handled (each has a test in tests/test_claims.py):
+- a reporting verb with a clausal complement: "X said (that) ...", "X stressed that ...";
+- inverted attribution: "..., the statement said." / "“...,” he said.";
+- parenthetical attribution: "The second round, Pakistan said, was meant to ...";
+- participles that report: "..., emphasizing that ...", "with X saying that ..." (subject taken
+  from the clause they hang on);
+- speech acts whose content is their own predicate: "X accused Y of ...", "X urged Y to ...",
+  "X thanked Y for ..." (the text keeps the verb: the act is the claim);
+- "according to X";
+- direct quotes over several sentences, and a quote that continues after its attribution;
+- a subject-elided continuation ("But said that ...") inherits the previous speaker;
+- pronouns ("he", "they", "it") resolve to the speaker they refer to, roles ("the spokesperson")
+  to the fullest form of that role in the article ("Pakistan's Foreign Office Spokesperson"),
+  and a role written before a person's name ("Defence Minister Khawaja Asif") to that person.
+Nested reporting verbs inside a claim's content are part of that content, not claims of their own.
+"""
+
+import re
+from dataclasses import dataclass
+
+import polars as pl
+
+from transforms.ids import stable_id
+from transforms.schemas import CLAIM
+
+# lemma -> how its content is found. "clause": a that-clause or reported clause (the verb is not
+# part of the content). "act": the verb phrase itself is the claim ("accused X of Y").
+# Lemmas are British and American spellings both.
+REPORTING_VERBS = {
+    **{v: "clause" for v in (
+        "say", "tell", "state", "add", "claim", "assert", "maintain", "affirm", "insist", "stress", "emphasise",
+        "emphasize", "note", "argue", "announce", "declare", "explain", "report", "confirm", "deny", "warn",
+        "acknowledge", "admit", "allege", "contend", "observe", "remark", "write", "reply", "respond", "predict",
+        "promise", "vow", "pledge", "concede", "complain", "hint", "indicate", "underline", "underscore",
+        "highlight", "mention", "reiterate", "suggest", "believe", "reveal", "disclose", "recall", "caution",
+        "estimate", "assure", "reaffirm", "clarify", "point", "contend", "testify", "tweet", "post", "question",
+        "agree", "reject", "demand", "ask",
+    )},
+}
+# Speech acts whose object is the content (the verb stays in the text).
+ACT_VERBS = {
+    "accuse", "criticise", "criticize", "condemn", "praise", "thank", "blame", "welcome", "urge", "call",
+    "describe", "label", "term", "slam", "denounce", "recall", "reiterate", "demand", "warn", "appeal",
+    "commend", "applaud", "decry", "dismiss", "brand", "hail", "laud", "lament", "deplore", "vow", "pledge",
+    "emphasise", "emphasize", "stress", "highlight", "underline", "underscore",
+}
+# Topic verbs whose noun object is the content without the verb ("stressed the need for ...").
+TOPIC_VERBS = {"emphasise", "emphasize", "stress", "highlight", "underline", "underscore", "note", "mention"}
+# Verbs that report only with a clause: with a noun object they are actions, not statements.
+CLAUSE_ONLY = {"reject", "deny", "agree", "ask", "question", "respond", "reply", "post", "write", "report",
+               "point", "confirm", "indicate", "suggest", "believe", "reveal", "add", "tell", "say", "state",
+               "claim", "maintain", "insist", "argue", "announce", "declare", "explain", "predict", "promise",
+               "estimate", "assure", "clarify", "testify", "observe", "remark", "admit", "acknowledge", "allege",
+               "contend", "concede", "complain", "hint", "disclose", "caution", "affirm", "reaffirm", "assert"}
+
+PRONOUNS = {"he", "she", "they", "it", "we", "i", "him", "her", "them"}
+QUOTE_CHARS = "\"“”„«»"
+_OPEN = "“„«"
+_CLOSE = "”»"
+_EDGE = re.compile(r"^[\s,;:—–\-]+|[\s,;:—–\-]+$")
+_LEADING_THAT = re.compile(r"^(?:that|whether)\s+", re.I)
+
+
+@dataclass
+class Claim:
+    speaker: str | None
+    speaker_entity_id: str | None
+    text: str
+    verb: str
+    is_direct_quote: bool
+    start: int
+    end: int
+    sentence: str
+    sentence_index: int
+    confidence: float
+
+
+def quote_regions(text: str) -> list[tuple[int, int]]:
+    """Spans of quoted text, marks included: curly pairs, and straight quotes taken in turn."""
+    regions = []
+    depth_start = None
+    for i, ch in enumerate(text):
+        if ch in _OPEN and depth_start is None:
+            depth_start = i
+        elif ch in _CLOSE and depth_start is not None:
+            regions.append((depth_start, i + 1))
+            depth_start = None
+    straight = [i for i, ch in enumerate(text) if ch == '"']
+    for a, b in zip(straight[::2], straight[1::2], strict=False):
+        regions.append((a, b + 1))
+    return sorted(regions)
+
+
+def _span_text(text: str, start: int, end: int) -> tuple[str, int, int]:
+    """The content between start and end, without edge punctuation, a leading "that", or
+    quote marks left unbalanced at its edges; with the offsets it now has."""
+    while start < end and text[start] in " ,;:—–-\n\t":
+        start += 1
+    while end > start and text[end - 1] in " ,;:—–-\n\t":
+        end -= 1
+    m = _LEADING_THAT.match(text[start:end])
+    if m:
+        start += m.end()
+    for _ in range(4):
+        chunk = text[start:end]
+        if not chunk:
+            break
+        if chunk[0] in QUOTE_CHARS and not _balanced_inside(chunk):
+            start += 1
+        elif chunk[-1] in QUOTE_CHARS and not _balanced_inside(chunk):
+            end -= 1
+        elif chunk[-1] in " ,;:":
+            end -= 1
+        else:
+            break
+    return text[start:end], start, end
+
+
+def _balanced_inside(chunk: str) -> bool:
+    """True when the quote marks in the chunk pair up (so the edge ones belong to it)."""
+    opens = sum(chunk.count(c) for c in _OPEN)
+    closes = sum(chunk.count(c) for c in _CLOSE)
+    straight = chunk.count('"')
+    return opens == closes and straight % 2 == 0
+
+
+def _subtree_bounds(tokens) -> tuple[int, int]:
+    tokens = list(tokens)
+    return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+
+
+def _lemma(token) -> str:
+    return token.lemma_.lower()
+
+
+def _subject(verb):
+    """The verb's subject, walking up through conjoined and participial heads that share it."""
+    seen = 0
+    while verb is not None and seen < 6:
+        for child in verb.children:
+            if child.dep_ == "nsubj":
+                return child
+        if verb.dep_ in ("conj", "advcl", "xcomp", "pcomp") and verb.head is not verb:
+            if verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in ("if", "because", "although", "when")
+                                             for c in verb.children):
+                return None
+            verb = verb.head
+            seen += 1
+            continue
+        return None
+    return None
+
+
+def _speaker_phrase(subject) -> tuple[str, int, int]:
+    """The subject's words that name the speaker: no relative clauses or appositions."""
+    tokens = []
+    for token in subject.subtree:
+        if token.dep_ in ("relcl", "acl", "appos", "punct") and token is not subject:
+            break
+        tokens.append(token)
+    tokens = [t for t in tokens if t.i <= subject.i or t.dep_ in ("compound", "prep", "pobj", "amod")]
+    while tokens and tokens[0].dep_ == "det":
+        tokens = tokens[1:]
+    if not tokens:
+        return subject.text, subject.idx, subject.idx + len(subject.text)
+    start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+    return subject.doc.text[start:end], start, end
+
+
+def _content_children(verb, kind: str):
+    """The dependents that hold the content of a reporting verb, and whether the verb belongs to it."""
+    lemma = _lemma(verb)
+    clauses = [c for c in verb.children if c.dep_ in ("ccomp",) or (c.dep_ == "xcomp" and lemma in ("urge", "ask", "call"))]
+    if clauses and lemma not in ("urge", "call", "ask") and kind == "clause":
+        return clauses, False
+    if lemma in ACT_VERBS:
+        right = [c for c in verb.children if c.i > verb.i and c.dep_ not in ("punct", "cc", "conj", "mark")
+                 and not (c.dep_ == "advcl" and _lemma(c) in REPORTING_VERBS)
+                 and not (c.dep_ == "npadvmod")]
+        if right:
+            return right, lemma not in TOPIC_VERBS
+    if clauses:
+        return clauses, False
+    return [], False
+
+
+class _Speakers:
+    """The article's speaker memory: the fullest form of each role, role-named people, the last speaker."""
+
+    def __init__(self, text: str, mentions: list[dict]):
+        self.text = text
+        self.mentions = mentions
+        self.last: str | None = None
+        self.last_entity: str | None = None
+        self.statement_issuer: tuple[str, str | None] | None = None
+        self.role_person: dict[str, tuple[str, str]] = {}
+        for m in mentions:
+            if m["label"] != "PERSON":
+                continue
+            before = text[max(0, m["start"] - 60): m["start"]]
+            role = re.search(r"((?:[A-Z][a-z]+\.?\s+){1,3})$", before)
+            if role:
+                words = role.group(1).split()
+                words = [w for w in words if w.rstrip(".").lower() not in ("the",)]
+                if words:
+                    key = " ".join(words).lower()
+                    self.role_person[key] = (m["canonical"], m["entity_id"])
+        self.forms: list[str] = []
+
+    def entity_in(self, start: int, end: int) -> dict | None:
+        inside = [m for m in self.mentions if m["start"] >= start and m["end"] <= end]
+        people = [m for m in inside if m["label"] == "PERSON"]
+        if people:
+            return people[-1]
+        return inside[-1] if inside else None
+
+    def resolve(self, phrase: str, start: int, end: int, sentence: str) -> tuple[str | None, str | None, float]:
+        low = phrase.lower().strip()
+        if low in PRONOUNS:
+            if self.last is None:
+                return None, None, 0.0
+            return self.last, self.last_entity, 0.75
+        if re.fullmatch(r"(?:the |this |that )?(?:statement|report|communiqu[eé]|release|letter|readout)", low):
+            if self.statement_issuer:
+                return self.statement_issuer[0], self.statement_issuer[1], 0.8
+            return phrase, None, 0.7
+        entity = self.entity_in(start, end)
+        if entity is not None and entity["label"] == "PERSON":
+            return entity["canonical"], entity["entity_id"], 0.9
+        for role, (person, eid) in self.role_person.items():
+            if low.endswith(role) and len(role.split()) >= 1 and not any(w in PRONOUNS for w in role.split()):
+                return person, eid, 0.85
+        fuller = [f for f in self.forms if f.lower().endswith(low) and len(f) > len(phrase)]
+        name = max(fuller, key=len) if fuller else phrase
+        return name, (entity["entity_id"] if entity else None), 0.9
+
+    def remember(self, speaker: str | None, entity_id: str | None, sentence: str) -> None:
+        if speaker:
+            self.last, self.last_entity = speaker, entity_id
+            if re.search(r"\bstatement\b", sentence, re.I):
+                self.statement_issuer = (speaker, entity_id)
+
+
+def _speaker_forms(doc) -> list[str]:
+    """Every subject of a reporting verb in the article, so a short role finds its fullest form."""
+    forms = []
+    for token in doc:
+        if _lemma(token) in REPORTING_VERBS or _lemma(token) in ACT_VERBS:
+            subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
+            if subject is not None and subject.lower_ not in PRONOUNS:
+                forms.append(_speaker_phrase(subject)[0])
+    return forms
+
+
+def extract_claims(doc, text: str, mentions: list[dict]) -> list[Claim]:
+    """The attributed statements of one parsed article.
+
+    `mentions`: the article's resolved entity mentions (start, end, label, canonical, entity_id).
+    """
+    speakers = _Speakers(text, mentions)
+    speakers.forms = _speaker_forms(doc)
+    regions = quote_regions(text)
+    claims: list[Claim] = []
+    covered: list[tuple[int, int]] = []  # content spans already claimed: nested verbs inside are skipped
+    sentences = list(doc.sents)
+    previous_quote_claim: Claim | None = None
+
+    for s_index, sent in enumerate(sentences):
+        sent_text = sent.text.strip()
+        found_here: list[Claim] = []
+        for verb in sent:
+            lemma = _lemma(verb)
+            if verb.pos_ not in ("VERB", "AUX") or (lemma not in REPORTING_VERBS and lemma not in ACT_VERBS):
+                continue
+            if any(s <= verb.idx < e for s, e in covered):
+                continue
+            if verb.dep_ in ("amod", "acl", "relcl", "compound") or any(
+                c.dep_ == "auxpass" for c in verb.children
+            ):
+                continue
+            kind = REPORTING_VERBS.get(lemma, "act")
+            children, keep_verb = _content_children(verb, kind)
+            inverted = False
+            if not children and verb.dep_ in ("parataxis", "ccomp") and verb.i > verb.head.i - 100:
+                # "…, the Foreign Office noted." / "The second round, Pakistan said, was …"
+                head = verb.head
+                if head.i != verb.i:
+                    children, inverted = [head], True
+            if not children:
+                continue
+            if lemma in CLAUSE_ONLY and not inverted and not any(c.dep_ in ("ccomp", "xcomp") for c in children):
+                continue
+            subject = _subject(verb)
+            if subject is not None and subject.i > verb.i and verb.dep_ == "ROOT" and not inverted:
+                pass  # "…,” said the minister": subject after the verb is still the speaker
+            if subject is None:
+                if verb.dep_ == "ROOT" and claims and s_index - claims[-1].sentence_index <= 1:
+                    speaker, entity_id, confidence = claims[-1].speaker, claims[-1].speaker_entity_id, 0.6
+                else:
+                    continue
+            else:
+                if subject.pos_ not in ("PROPN", "NOUN", "PRON") or subject.lower_ in ("there", "that", "this", "which", "who"):
+                    continue
+                phrase, p_start, p_end = _speaker_phrase(subject)
+                speaker, entity_id, confidence = speakers.resolve(phrase, p_start, p_end, sent_text)
+                if speaker is None:
+                    continue
+
+            if inverted:
+                attribution = set(t.i for t in verb.subtree)
+                content_tokens = [t for t in children[0].subtree if t.i not in attribution]
+            else:
+                content_tokens = sorted({t for c in children for t in c.subtree}, key=lambda t: t.i)
+                if keep_verb:
+                    content_tokens = [verb] + [t for t in content_tokens if t.i > verb.i]
+            content_tokens = [t for t in content_tokens if t.sent == sent or True]
+            if not content_tokens:
+                continue
+            start, end = _subtree_bounds(content_tokens)
+            # skip attribution tokens inside the bounds for parenthetical attribution
+            if inverted and verb.idx > start and verb.idx < end:
+                attr = sorted(verb.subtree, key=lambda t: t.i)
+                a_start, a_end = _subtree_bounds(attr)
+                left, ls, le = _span_text(text, start, a_start)
+                right, rs, re_ = _span_text(text, a_end, end)
+                content = f"{left} {right}".strip()
+                c_start, c_end = ls, re_
+            else:
+                content, c_start, c_end = _span_text(text, start, end)
+            if len(content.split()) < 3:
+                continue
+            region = next(((a, b) for a, b in regions if a <= c_start - 1 < b or a <= c_start < b), None)
+            is_quote = region is not None and (region[1] - region[0]) >= 0.6 * (c_end - c_start)
+            if is_quote and region[0] < sent.start_char:
+                # a quotation that began in an earlier sentence: the whole of it is the content
+                content, c_start, c_end = _span_text(text, region[0], min(region[1], max(c_end, region[1])))
+            claim = Claim(speaker, entity_id, content, lemma, is_quote, c_start, c_end, sent_text, s_index,
+                          round(confidence * (1.0 if subject is not None else 0.8), 2))
+            found_here.append(claim)
+            covered.append((c_start, c_end))
+            speakers.remember(speaker, entity_id, sent_text)
+
+        if not found_here:
+            found_here.extend(_according_to(sent, text, speakers, s_index))
+        if not found_here and previous_quote_claim is not None:
+            # a quotation continuing after its attribution (“…,” he said. “…”)
+            stripped = sent.text.strip()
+            if stripped[:1] in _OPEN + '"' and s_index - previous_quote_claim.sentence_index <= 1:
+                content, c_start, c_end = _span_text(text, sent.start_char, sent.end_char)
+                if len(content.split()) >= 3:
+                    found_here.append(Claim(previous_quote_claim.speaker, previous_quote_claim.speaker_entity_id,
+                                            content, previous_quote_claim.verb, True, c_start, c_end, stripped,
+                                            s_index, 0.7))
+        claims.extend(found_here)
+        quoted = [c for c in found_here if c.is_direct_quote]
+        if quoted:
+            previous_quote_claim = quoted[-1]
+        elif found_here or s_index - (previous_quote_claim.sentence_index if previous_quote_claim else 0) > 1:
+            previous_quote_claim = None
+    return claims
+
+
+def _according_to(sent, text: str, speakers: _Speakers, s_index: int) -> list[Claim]:
+    for token in sent:
+        if token.lower_ == "according" and token.i + 1 < len(token.doc) and token.doc[token.i + 1].lower_ == "to":
+            to = token.doc[token.i + 1]
+            sources = [c for c in to.children if c.dep_ == "pobj"] or [c for c in token.children if c.dep_ == "pobj"]
+            if not sources:
+                continue
+            phrase, p_start, p_end = _speaker_phrase(sources[0])
+            speaker, entity_id, confidence = speakers.resolve(phrase, p_start, p_end, sent.text)
+            phrase_tokens = {token.i, to.i} | {t.i for t in sources[0].subtree}
+            rest = [t for t in sent if t.i not in phrase_tokens]
+            if not rest or speaker is None:
+                continue
+            start, end = _subtree_bounds(rest)
+            a_start = token.idx
+            a_end = max(t.idx + len(t.text) for t in sources[0].subtree)
+            if a_start > start:
+                content, c_start, c_end = _span_text(text, start, a_start)
+                tail, _, t_end = _span_text(text, a_end, end)
+                if tail.strip(" .") and len(tail.split()) > 1:
+                    content, c_end = f"{content} {tail}", t_end
+            else:
+                content, c_start, c_end = _span_text(text, a_end, end)
+            content = content.rstrip(" .")
+            if len(content.split()) < 3:
+                continue
+            speakers.remember(speaker, entity_id, sent.text)
+            return [Claim(speaker, entity_id, content, "according to", False, c_start, c_end, sent.text.strip(),
+                          s_index, round(confidence * 0.9, 2))]
+    return []
+
+
+def claim_table(articles: pl.DataFrame, docs: list, mentions_by_article: dict[str, list[dict]]) -> pl.DataFrame:
+    """`claim` rows for the articles (parsed as `docs`, in the same order)."""
+    rows = []
+    for article, doc in zip(articles.iter_rows(named=True), docs, strict=True):
+        if doc is None:
+            continue
+        for claim in extract_claims(doc, article["text"], mentions_by_article.get(article["article_id"], [])):
+            rows.append({
+                "claim_id": stable_id("claim", article["article_id"], str(claim.start), str(claim.end)),
+                "article_id": article["article_id"],
+                "speaker": claim.speaker,
+                "speaker_entity_id": claim.speaker_entity_id,
+                "text": claim.text,
+                "reporting_verb": claim.verb,
+                "is_direct_quote": claim.is_direct_quote,
+                "start_char": claim.start,
+                "end_char": claim.end,
+                "sentence": claim.sentence,
+                "confidence": claim.confidence,
+                "claim_group_id": None,
+            })
+    frame = pl.DataFrame(rows, schema=CLAIM) if rows else pl.DataFrame(schema=CLAIM)
+    return frame.unique(subset=["claim_id"], keep="first", maintain_order=True)

@@ -1,0 +1,144 @@
+"""Temporal expressions resolved against the publication date.
+
+Absolute: "7 November 2025", "November 7, 2025", "October 11", "Jan. 5", "August 2021", "2021".
+Relative: weekdays ("on Friday" is the last Friday on or before the publication day; "next
+Friday" the first after it), "today"/"yesterday"/"tomorrow", "last/this/next week|month|year",
+"N days/weeks/months/years ago", "earlier this month", "since 2021". A date without a year takes
+the year that puts it nearest before the publication day (up to a month after it).
+Without a publication date nothing relative is resolved. The result is the first day of the
+period the words name, with its granularity: day, week, month or year.
+"""
+
+import re
+from datetime import date, timedelta
+
+MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4, "may": 5,
+    "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9, "sept": 9, "sep": 9,
+    "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+}
+WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
+NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+           "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+
+_M = r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_D = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+_Y = r"(?P<year>(?:19|20)\d\d)"
+_PATTERNS = [
+    ("day", re.compile(rf"\b{_D}\s+(?:of\s+)?{_M},?\s+{_Y}\b", re.I)),
+    ("day", re.compile(rf"\b{_M}\s+{_D},?\s+{_Y}\b", re.I)),
+    ("iso", re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b")),
+    ("day_noyear", re.compile(rf"\b{_D}\s+(?:of\s+)?{_M}\b", re.I)),
+    ("day_noyear", re.compile(rf"\b{_M}\s+{_D}\b(?!\s*(?:,\s*)?(?:19|20)\d\d)", re.I)),
+    ("month", re.compile(rf"\b{_M},?\s+{_Y}\b", re.I)),
+    ("year", re.compile(rf"\b(?:in|since|by|of|from|until|before|after)?\s*{_Y}\b(?!\s*-)", re.I)),
+]
+_RELATIVE_UNIT = re.compile(r"\b(?P<which>last|this|next|past|previous|coming|earlier this|later this)\s+(?P<unit>week|month|year)\b", re.I)
+_AGO = re.compile(r"\b(?P<n>\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+(?P<unit>day|week|month|year)s?\s+ago\b", re.I)
+_WEEKDAY = re.compile(r"\b(?P<which>last|next|this|on|on last|on next)?\s*(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
+_DEICTIC = re.compile(r"\b(?P<word>today|yesterday|tomorrow|tonight)\b", re.I)
+_MONTH_ALONE = re.compile(rf"\b(?:in|since|by|early|late|mid|earlier in|last)\s+-?\s*{_M}\b(?!\s+[0-3]?\d)", re.I)
+
+
+def _month_start(d: date, offset: int = 0) -> date:
+    month = d.month - 1 + offset
+    return date(d.year + month // 12, month % 12 + 1, 1)
+
+
+def _nearest_year(month: int, day: int, published: date) -> date | None:
+    """The date with that month and day nearest before `published` (or within a month after it)."""
+    for year in (published.year, published.year - 1, published.year + 1):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            continue
+        if published - timedelta(days=335) <= candidate <= published + timedelta(days=31):
+            return candidate
+    try:
+        return date(published.year, month, day)
+    except ValueError:
+        return None
+
+
+def resolve(expression: str, published: date | None) -> tuple[date | None, str | None]:
+    """The first day of the period an expression names, and its granularity; (None, None) when
+    the words name no date or need a publication date that is missing."""
+    text = expression.strip()
+    for kind, pattern in _PATTERNS:
+        m = pattern.search(text)
+        if not m:
+            continue
+        groups = m.groupdict()
+        month = groups.get("month")
+        month_num = (int(month) if month and month.isdigit() else MONTHS.get(month.lower().rstrip("."), 0)) if month else 0
+        try:
+            if kind in ("day", "iso"):
+                return date(int(groups["year"]), month_num, int(groups["day"])), "day"
+            if kind == "day_noyear":
+                if published is None:
+                    return None, None
+                resolved = _nearest_year(month_num, int(groups["day"]), published)
+                return (resolved, "day") if resolved else (None, None)
+            if kind == "month":
+                return date(int(groups["year"]), month_num, 1), "month"
+            if kind == "year":
+                return date(int(groups["year"]), 1, 1), "year"
+        except (ValueError, TypeError):
+            continue
+    if published is None:
+        return None, None
+    m = _DEICTIC.search(text)
+    if m:
+        offset = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}[m.group("word").lower()]
+        return published + timedelta(days=offset), "day"
+    m = _AGO.search(text)
+    if m:
+        raw = m.group("n").lower()
+        n = int(raw) if raw.isdigit() else NUMBERS.get(raw, 1)
+        unit = m.group("unit").lower()
+        if unit == "day":
+            return published - timedelta(days=n), "day"
+        if unit == "week":
+            start = published - timedelta(weeks=n)
+            return start - timedelta(days=start.weekday()), "week"
+        if unit == "month":
+            return _month_start(published, -n), "month"
+        return date(published.year - n, 1, 1), "year"
+    m = _RELATIVE_UNIT.search(text)
+    if m:
+        which = m.group("which").lower()
+        step = {"last": -1, "past": -1, "previous": -1, "this": 0, "earlier this": 0, "later this": 0,
+                "next": 1, "coming": 1}[which]
+        unit = m.group("unit").lower()
+        if unit == "week":
+            monday = published - timedelta(days=published.weekday())
+            return monday + timedelta(weeks=step), "week"
+        if unit == "month":
+            return _month_start(published, step), "month"
+        return date(published.year + step, 1, 1), "year"
+    m = _WEEKDAY.search(text)
+    if m:
+        target = WEEKDAYS[m.group("weekday").lower()]
+        which = (m.group("which") or "").lower()
+        if "next" in which:
+            ahead = (target - published.weekday()) % 7 or 7
+            return published + timedelta(days=ahead), "day"
+        back = (published.weekday() - target) % 7
+        if "last" in which and back == 0:
+            back = 7
+        return published - timedelta(days=back), "day"
+    m = _MONTH_ALONE.search(text)
+    if m:
+        month_num = MONTHS[m.group("month").lower().rstrip(".")]
+        year = published.year if month_num <= published.month + 1 else published.year - 1
+        return date(year, month_num, 1), "month"
+    return None, None
+
+
+# Words spaCy's DATE spans hold that name no date at all ("weeks", "the two countries' decades").
+_NOT_A_DATE = re.compile(r"^(?:weeks|days|months|years|decades|hours|the past|recent|some time|years of|the time)$", re.I)
+
+
+def is_datable(expression: str) -> bool:
+    """False for duration words that name no point in time."""
+    return not _NOT_A_DATE.match(expression.strip())

@@ -1,0 +1,424 @@
+"""Named entities: spaCy's spans, mended by general rules, resolved to canonical entities.
+
+Per article: spans are cleaned (titles, roles, possessives, a leading "the", bullets), split where
+the model glued a headline or a hyphenated pair together, completed with acronym definitions and
+"<Name> group"-style names the model missed, and every further occurrence of a name found is
+added. Short forms are linked to the full name in the same article ("Asif" -> "Khawaja Asif",
+"TTP" -> "Tehreek-i-Taliban Pakistan"). Across articles the entity id is a hash of the canonical
+name's comparison form, so the same entity has the same id in every article and every run.
+"""
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from transforms.gazetteer import PEOPLE_VARIANTS, country_name, curated_name, fold, is_city
+from transforms.ids import stable_id
+from transforms.schemas import ENTITY, ENTITY_MENTION
+
+NAMED_TYPES = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"}
+PLACE_TYPES = {"GPE", "LOC", "FAC"}
+GROUP_TYPES = {"ORG", "NORP"}
+
+# Words that name a role or title, not a person or an organisation. A PERSON span keeps what
+# follows the last of them; an ORG span loses them at its end ("Foreign Office Spokesperson").
+ROLE_WORDS = {
+    "spokesperson", "spokesman", "spokeswoman", "minister", "secretary", "president", "premier",
+    "chancellor", "official", "officials", "adviser", "advisor", "ambassador", "envoy", "governor",
+    "senator", "sen", "rep", "representative", "mayor", "general", "gen", "lt", "col", "maj", "capt",
+    "sgt", "dr", "mr", "mrs", "ms", "miss", "prof", "professor", "director", "chairman", "chairwoman",
+    "chairperson", "chair", "ceo", "cfo", "coo", "head", "chief", "leader", "commander", "king", "queen",
+    "prince", "princess", "sheikh", "judge", "justice", "attorney", "deputy", "vice", "prime", "foreign",
+    "defence", "defense", "interior", "finance", "information", "state", "former", "acting", "senior",
+    "spokesperson's", "lawmaker", "councillor", "councilor", "sir", "lord", "lady", "dame", "pope",
+    "cardinal", "bishop", "imam", "mullah", "maulana", "rev", "father", "brother", "sister", "coach",
+    "captain", "inspector", "superintendent", "commissioner", "speaker", "whip", "delegate", "delegation",
+}
+# Role words that may close an organisation's own name ("Council of Ministers" is rare in spans).
+ROLE_ONLY = ROLE_WORDS - {"state", "information", "interior", "finance", "foreign", "defence", "defense"}
+
+# Nouns that make a preceding proper name a group: "the Gul Bahadur group", "the Haqqani network".
+GROUP_NOUNS = {"group", "network", "faction", "militia", "movement", "party", "alliance", "front", "brigade",
+               "brigades", "council", "committee", "coalition", "organisation", "organization", "clan", "tribe"}
+
+# Title-case verbs that end up inside spans taken from headlines ("Pakistan Slams Afghan Taliban").
+HEADLINE_VERBS = {
+    "says", "said", "slams", "slammed", "urges", "urged", "warns", "warned", "demands", "demanded", "accuses",
+    "accused", "blasts", "blasted", "vows", "vowed", "calls", "called", "rejects", "rejected", "backs",
+    "backed", "hits", "kills", "killed", "wins", "won", "seeks", "sought", "denies", "denied", "claims",
+    "claimed", "condemns", "condemned", "criticises", "criticizes", "criticised", "criticized", "signs",
+    "signed", "meets", "met", "agrees", "agreed", "threatens", "threatened", "launches", "launched",
+    "announces", "announced", "stalls", "stalled", "attacks", "attacked", "arrests", "arrested", "bans",
+    "banned", "opens", "opened", "closes", "closed", "talks", "plans", "asks", "tells", "told", "fails",
+    "failed", "faces", "eyes", "sees", "gets", "takes", "makes", "sets", "puts", "amid", "over", "after",
+}
+
+_ACRONYM_AFTER = re.compile(r"([A-Z][\w’'\-]*(?:[ \-](?:[A-Z][\w’'\-]*|of|for|and|the|de|al|i|e|ul))*[ ]?)\(([A-Z][A-Za-z]*[A-Z](?:/[A-Za-z]+)?)\)")
+_ACRONYM_BEFORE = re.compile(r"\b([A-Z][A-Za-z]*[A-Z](?:/[A-Za-z]+)?)\s*\(([A-Z][\w’'\-]*(?:[ \-](?:[A-Z][\w’'\-]*|of|for|and|the|de|al|i|e|ul))+)\)")
+_LEADING_JUNK = re.compile(r"^[\s\-–—•·*▪►\"“”‘’'(\[]+")
+_TRAILING_JUNK = re.compile(r"[\s\-–—•·*▪►\"“”‘’'),.;:\]]+$")
+_DEMONYM_PLURAL = re.compile(r"^[A-Z][a-z]+(?:ans|ians|is|ese|oons|uns|ites)$")
+_POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
+
+
+@dataclass
+class Mention:
+    """One occurrence of a name in an article's text."""
+
+    start: int
+    end: int
+    label: str
+    sentence_index: int
+    canonical: str = ""
+    source: str = "model"  # model | acronym | pattern | repeat
+    extra_forms: set[str] = field(default_factory=set)
+
+
+def name_key(name: str) -> str:
+    """The comparison form of a canonical name: folded, possessive and izafat spellings unified."""
+    key = fold(name)
+    key = re.sub(r"^the ", "", key)
+    key = re.sub(r"'s$", "", key)
+    key = re.sub(r"-(?:e|i|ul|ur|ud)-", "-i-", key)  # Tehreek-e-/Tehreek-i-: one transliteration
+    return key
+
+
+def entity_id_for(name: str, label: str) -> str:
+    """The warehouse-wide id of a canonical entity; people are kept apart from places and groups."""
+    kind = "person" if label == "PERSON" else "thing"
+    return stable_id("entity", kind, name_key(name))
+
+
+def _initials(words: list[str]) -> str:
+    letters = []
+    for word in words:
+        for part in re.split(r"[-\s]", word):
+            if part and part[0].isupper():
+                letters.append(part[0])
+    return "".join(letters)
+
+
+def acronym_definitions(text: str) -> list[tuple[str, int, int, str, int, int]]:
+    """Acronyms the text defines: (acronym, start, end, expansion, start, end) for
+    "Balochistan Liberation Army (BLA)" and "TTP/FaK (Tehreek-i-Taliban Pakistan)" alike.
+    The acronym's leading capitals must be the expansion's initials."""
+    found = []
+    for match in _ACRONYM_AFTER.finditer(text):
+        long_form, acronym = match.group(1).rstrip(), match.group(2)
+        head = acronym.split("/")[0]
+        words = long_form.split()
+        # take the shortest tail of the words whose initials spell the acronym
+        for cut in range(len(words) - 1, -1, -1):
+            tail = words[cut:]
+            if _initials(tail).upper() == head.upper():
+                expansion = " ".join(tail)
+                start = match.start(1) + long_form.rfind(expansion)
+                found.append((acronym, match.start(2), match.end(2), expansion, start, start + len(expansion)))
+                break
+    for match in _ACRONYM_BEFORE.finditer(text):
+        acronym, expansion = match.group(1), match.group(2).strip()
+        if _initials(expansion.split()).upper() == acronym.split("/")[0].upper():
+            found.append((acronym, match.start(1), match.end(1), expansion, match.start(2), match.start(2) + len(expansion)))
+    return found
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Drops edge punctuation, bullets, a leading "the" and a trailing possessive from a span."""
+    span = text[start:end]
+    lead = _LEADING_JUNK.match(span)
+    if lead:
+        start += lead.end()
+    while True:
+        span = text[start:end]
+        if re.match(r"(?i)the\s+", span):
+            start += re.match(r"(?i)the\s+", span).end()
+            continue
+        trail = _TRAILING_JUNK.search(span)
+        if trail and trail.start() > 0:
+            end = start + trail.start()
+            continue
+        poss = _POSSESSIVE.search(span)
+        if poss and poss.start() > 0:
+            end = start + poss.start()
+            continue
+        break
+    return start, end
+
+
+def _words(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
+    return [(m.group(0), start + m.start(), start + m.end()) for m in re.finditer(r"\S+", text[start:end])]
+
+
+def _is_role(word: str) -> bool:
+    return fold(word).strip(".") in ROLE_WORDS
+
+
+def _split_span(text: str, start: int, end: int, label: str) -> list[tuple[int, int, str]]:
+    """Mends one model span: roles and titles out, headline verbs and possessors split off."""
+    start, end = _trim(text, start, end)
+    if end <= start:
+        return []
+    words = _words(text, start, end)
+    # a possessor inside the span: "Pakistan's Foreign Office" -> "Pakistan" + "Foreign Office"
+    for i, (word, ws, we) in enumerate(words[:-1]):
+        if re.search(r"['’]s$", word):
+            return _split_span(text, start, we, label) + _split_span(text, words[i + 1][1], end, label)
+    # a headline verb glued into the span: keep the names on either side
+    for i, (word, ws, we) in enumerate(words):
+        if word[:1].isupper() and fold(word) in HEADLINE_VERBS and 0 < i:
+            parts = []
+            if i > 0:
+                parts += _split_span(text, start, words[i - 1][2], label)
+            if i + 1 < len(words):
+                parts += _split_span(text, words[i + 1][1], end, label)
+            return parts
+    if label == "PERSON":
+        last_role = max((i for i, (w, _, _) in enumerate(words) if _is_role(w)), default=-1)
+        if last_role >= 0:
+            if last_role == len(words) - 1:
+                return []
+            return _split_span(text, words[last_role + 1][1], end, label)
+    else:
+        while words and fold(words[-1][0]).strip(".") in ROLE_ONLY:
+            words = words[:-1]
+        while words and fold(words[0][0]).strip(".") in ROLE_ONLY and len(words) > 1 and label in GROUP_TYPES:
+            # "Spokesperson Foreign Office" never occurs; a leading role on an ORG is a mis-span
+            words = words[1:]
+        if not words or all(_is_role(w) for w, _, _ in words):
+            return []
+        start, end = _trim(text, words[0][1], words[-1][2])
+    # a hyphenated pair of names: "Pakistan-Afghanistan" -> both
+    span = text[start:end]
+    if "-" in span and " " not in span.split("-")[0]:
+        parts = span.split("-")
+        if len(parts) >= 2 and all(p[:1].isupper() for p in parts) and country_name(parts[0]):
+            out, offset = [], start
+            for part in parts:
+                out += _split_span(text, offset, offset + len(part), label)
+                offset += len(part) + 1
+            return out
+    if end - start < 2:
+        return []
+    return [(start, end, label)]
+
+
+def _heading_line(text: str, start: int, end: int) -> bool:
+    """True when the span sits in a short all-capitals line such as "KEY POINTS"."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line = text[line_start: line_end if line_end >= 0 else len(text)]
+    letters = [c for c in line if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters) and len(line.split()) <= 6
+
+
+def _sentence_index(sent_starts: list[int], offset: int) -> int:
+    lo, hi = 0, len(sent_starts)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if sent_starts[mid] <= offset:
+            lo = mid + 1
+        else:
+            hi = mid
+    return max(lo - 1, 0)
+
+
+def _model_mentions(doc, text: str, sent_starts: list[int]) -> list[Mention]:
+    mentions = []
+    for ent in doc.ents:
+        if ent.label_ not in NAMED_TYPES:
+            continue
+        for start, end, label in _split_span(text, ent.start_char, ent.end_char, ent.label_):
+            surface = text[start:end]
+            if label in ("ORG", "PERSON") and _heading_line(text, start, end) and not country_name(surface):
+                continue
+            if not re.search(r"[A-Za-zÀ-ÿ\u0100-\u024f]", surface) or surface.islower():
+                continue
+            mentions.append(Mention(start, end, label, _sentence_index(sent_starts, start)))
+    return mentions
+
+
+def _group_name_mentions(doc, text: str, sent_starts: list[int]) -> list[Mention]:
+    """Proper names the model missed that a group noun marks: "the Gul Bahadur group"."""
+    found = []
+    for token in doc:
+        if token.lower_ not in GROUP_NOUNS or token.i == 0:
+            continue
+        names = []
+        j = token.i - 1
+        while j >= 0 and doc[j].pos_ == "PROPN" and doc[j].text[:1].isupper() and not doc[j].ent_type_:
+            names.append(doc[j])
+            j -= 1
+        if names:
+            start = names[-1].idx
+            found.append(Mention(start, token.idx + len(token.text), "ORG", _sentence_index(sent_starts, start),
+                                 source="pattern"))
+    return found
+
+
+def _overlaps(a: Mention, b: Mention) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def _coordinated_types(doc, mentions: list[Mention]) -> None:
+    """Names joined by "and"/"or" share a corrected type: in "Torkham or Chaman", a known city
+    makes its partner a place too."""
+    by_token = {}
+    for m in mentions:
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is not None:
+            by_token[span.root.i] = m
+    for i, m in by_token.items():
+        token = doc[i]
+        partner = by_token.get(token.head.i) if token.dep_ == "conj" else None
+        if partner is None:
+            continue
+        text = doc.text
+        if is_city(text[partner.start:partner.end]) and m.label in ("ORG", "PERSON"):
+            m.label = "GPE"
+        elif is_city(text[m.start:m.end]) and partner.label in ("ORG", "PERSON"):
+            partner.label = "GPE"
+
+
+def _canonical_surface(text: str, m: Mention) -> str:
+    surface = " ".join(text[m.start:m.end].split())
+    if m.label == "NORP" and re.search(r"[a-z]s$", surface) and not surface.endswith("ss"):
+        surface = surface[:-1]  # peoples in the singular: "Pashtoons" -> "Pashtoon"
+    return surface
+
+
+def resolve_article(doc, text: str) -> list[Mention]:
+    """The article's entity mentions, each with its canonical name and corrected type."""
+    sent_starts = [s.start_char for s in doc.sents]
+    mentions = _model_mentions(doc, text, sent_starts)
+
+    # acronyms the text defines: their expansions are names even when the model missed them
+    acronyms: dict[str, str] = {}
+    extra = []
+    for acronym, a_start, a_end, expansion, e_start, e_end in acronym_definitions(text):
+        acronyms[acronym] = expansion
+        acronyms.setdefault(acronym.split("/")[0], expansion)
+        extra.append(Mention(e_start, e_end, "ORG", _sentence_index(sent_starts, e_start), source="acronym"))
+        extra.append(Mention(a_start, a_end, "ORG", _sentence_index(sent_starts, a_start), source="acronym"))
+    extra += _group_name_mentions(doc, text, sent_starts)
+    for new in extra:
+        mentions = [m for m in mentions if not _overlaps(m, new)]
+        mentions.append(new)
+    mentions.sort(key=lambda m: (m.start, -m.end))
+
+    # types the model gets wrong by rule: countries are GPE; known cities tagged ORG/PERSON are GPE
+    for m in mentions:
+        surface = text[m.start:m.end]
+        if country_name(surface) and m.label not in ("NORP",):
+            m.label = "GPE"
+        elif m.label in ("ORG", "PERSON") and m.source == "model" and is_city(surface) and " " not in surface:
+            m.label = "GPE"
+        elif m.label == "ORG" and _DEMONYM_PLURAL.search(surface) and " " not in surface:
+            m.label = "NORP"  # "Pashtoons", "Afghans": peoples, whatever the model says
+        elif m.label != "NORP" and (curated_name(surface) or "") in PEOPLE_VARIANTS.values():
+            m.label = "NORP"
+    _coordinated_types(doc, mentions)
+
+    # every further occurrence of a name found, case-sensitive on word boundaries
+    taken = [(m.start, m.end) for m in mentions]
+    forms = {}
+    for m in mentions:
+        surface = text[m.start:m.end]
+        if len(surface) >= 3:
+            forms.setdefault(surface, m.label)
+    repeats = []
+    for surface, label in sorted(forms.items(), key=lambda kv: -len(kv[0])):
+        for match in re.finditer(rf"(?<![\w-]){re.escape(surface)}(?![\w-])", text):
+            s, e = match.start(), match.end()
+            if any(s < te and ts < e for ts, te in taken):
+                continue
+            taken.append((s, e))
+            repeats.append(Mention(s, e, label, _sentence_index(sent_starts, s), source="repeat"))
+    mentions = sorted(mentions + repeats, key=lambda m: m.start)
+
+    # canonical names: curated variants, countries, acronyms, then short forms to full forms
+    for m in mentions:
+        surface = _canonical_surface(text, m)
+        m.canonical = (
+            (country_name(surface) if m.label in PLACE_TYPES else None)
+            or curated_name(surface)
+            or acronyms.get(surface)
+            or acronyms.get(surface.split("/")[0])
+            or surface
+        )
+    full_forms = Counter((m.canonical, m.label) for m in mentions)
+    for m in mentions:
+        tokens = m.canonical.split()
+        if m.label == "PERSON" and len(tokens) == 1:
+            longer = {c for (c, lab) in full_forms if lab == "PERSON" and len(c.split()) > 1 and m.canonical in c.split()}
+            if len(longer) == 1:
+                m.canonical = longer.pop()
+        elif m.label in GROUP_TYPES:
+            longer = {
+                (c, lab) for (c, lab) in full_forms
+                if lab in GROUP_TYPES and len(c.split()) > len(tokens) and c.split()[-len(tokens):] == tokens
+            }
+            if len({c for c, _ in longer}) == 1:
+                m.canonical, _ = longer.pop()
+
+    # all-capitals datelines ("ISLAMABAD") take the casing the article otherwise uses
+    cased = {}
+    for m in mentions:
+        if not m.canonical.isupper() or len(m.canonical) <= 5:
+            cased.setdefault(name_key(m.canonical), m.canonical)
+    for m in mentions:
+        m.canonical = cased.get(name_key(m.canonical), m.canonical)
+    return mentions
+
+
+def entity_tables(articles: pl.DataFrame, docs: list) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """`entity_mention` rows for the articles (parsed as `docs`, in the same order) and the
+    `entity` rows they point at. An entity's type is the most common type among its mentions."""
+    mention_rows = []
+    labels: dict[str, Counter] = defaultdict(Counter)
+    names: dict[str, Counter] = defaultdict(Counter)
+    aliases: dict[str, set] = defaultdict(set)
+    for article, doc in zip(articles.iter_rows(named=True), docs, strict=True):
+        if doc is None:
+            continue
+        text = article["text"]
+        resolved = resolve_article(doc, text)
+        # one label per canonical name within the article, so one id per entity
+        per_name = defaultdict(Counter)
+        for m in resolved:
+            per_name[name_key(m.canonical)][m.label] += 1
+        for m in resolved:
+            label = _article_label(per_name[name_key(m.canonical)], m.canonical)
+            eid = entity_id_for(m.canonical, label)
+            mention_rows.append({
+                "article_id": article["article_id"], "entity_id": eid, "text": text[m.start:m.end],
+                "start_char": m.start, "end_char": m.end, "sentence_index": m.sentence_index, "label": m.label,
+            })
+            labels[eid][label] += 1
+            names[eid][m.canonical] += 1
+            surface = " ".join(text[m.start:m.end].split())
+            if surface != m.canonical:
+                aliases[eid].add(surface)
+    mentions = pl.DataFrame(mention_rows, schema=ENTITY_MENTION) if mention_rows else pl.DataFrame(schema=ENTITY_MENTION)
+    mentions = mentions.unique(subset=["article_id", "start_char", "end_char"], keep="first", maintain_order=True)
+    entity_rows = [
+        {"entity_id": eid, "name": _most_common(names[eid]), "type": _most_common(labels[eid]),
+         "aliases": sorted(aliases[eid])}
+        for eid in sorted(labels)
+    ]
+    entities = pl.DataFrame(entity_rows, schema=ENTITY) if entity_rows else pl.DataFrame(schema=ENTITY)
+    return mentions, entities
+
+
+def _most_common(counter: Counter) -> str:
+    return sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+
+
+def _article_label(counter: Counter, canonical: str) -> str:
+    if country_name(canonical):
+        return "GPE"
+    if "PERSON" in counter and counter["PERSON"] >= sum(counter.values()) / 2:
+        return "PERSON"
+    non_person = Counter({k: v for k, v in counter.items() if k != "PERSON"})
+    return _most_common(non_person or counter)

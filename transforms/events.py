@@ -1,0 +1,248 @@
+"""Events: what happened, to whom, where and when, typed by PLOVER.
+
+A trigger is a verb or noun from the lexicon below (its lemma), or a verb + object phrase
+("take power"). Each date in a sentence goes to the one event it modifies: the nearest trigger
+up its dependency path (checking each ancestor's subject and objects), else a trigger inside a
+clause that hangs on the date ("October 11, when an attack ..."), else the nearest trigger in
+the sentence. Actor, target and location are entities in the trigger's subject, object and
+place phrases. An article that mentions one happening many times yields one event for it.
+"""
+
+import polars as pl
+
+from transforms.dates import is_datable, resolve
+from transforms.ids import stable_id
+from transforms.schemas import EVENT
+
+PLOVER_TYPES = ("AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST", "ACCUSE",
+                "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT", "OTHER")
+
+# The trigger lexicon: lemma -> PLOVER type. The one place event types are defined.
+TRIGGERS = {
+    **dict.fromkeys(["ceasefire", "truce", "agreement", "accord", "pact", "deal", "treaty", "armistice",
+                     "agree", "sign", "understanding"], "AGREE"),
+    **dict.fromkeys(["talk", "talks", "negotiation", "negotiate", "meeting", "meet", "summit", "dialogue",
+                     "consultation", "consult", "discuss", "discussion", "conference", "visit", "mediation",
+                     "mediate", "round"], "CONSULT"),
+    **dict.fromkeys(["support", "endorse", "endorsement", "back", "praise", "welcome", "recognise", "recognize"],
+                    "SUPPORT"),
+    **dict.fromkeys(["concede", "concession", "apologise", "apologize", "apology", "compromise", "ease",
+                     "reopen"], "CONCEDE"),
+    **dict.fromkeys(["cooperate", "cooperation", "collaborate", "collaboration", "partnership", "ally",
+                     "alliance", "exchange"], "COOPERATE"),
+    **dict.fromkeys(["aid", "assistance", "donate", "donation", "relief", "grant", "loan", "bailout"], "AID"),
+    **dict.fromkeys(["withdraw", "withdrawal", "retreat", "pullout", "evacuate", "evacuation", "disarm"],
+                    "RETREAT"),
+    **dict.fromkeys(["demand", "request", "urge", "appeal", "plead", "petition"], "REQUEST"),
+    **dict.fromkeys(["accuse", "accusation", "allege", "allegation", "blame", "condemn", "condemnation",
+                     "criticise", "criticize", "criticism", "denounce", "slam", "stall"], "ACCUSE"),
+    **dict.fromkeys(["reject", "rejection", "refuse", "refusal", "deny", "veto", "rebuff", "collapse",
+                     "boycott"], "REJECT"),
+    **dict.fromkeys(["threaten", "threat", "ultimatum", "warn", "warning"], "THREATEN"),
+    **dict.fromkeys(["protest", "demonstration", "demonstrate", "rally", "march", "sit-in", "riot"], "PROTEST"),
+    **dict.fromkeys(["sanction", "embargo", "ban", "suspend", "suspension", "expel", "expulsion", "closure",
+                     "tariff", "blockade"], "SANCTION"),
+    **dict.fromkeys(["mobilise", "mobilize", "mobilisation", "mobilization", "deploy", "deployment",
+                     "buildup", "reinforce"], "MOBILIZE"),
+    **dict.fromkeys(["arrest", "detain", "detention", "seize", "seizure", "takeover", "coup", "deport",
+                     "deportation", "crackdown", "curfew", "raid", "abduct", "abduction", "kidnap", "capture",
+                     "occupy", "occupation", "annex", "annexation"], "COERCE"),
+    **dict.fromkeys(["attack", "strike", "airstrike", "clash", "skirmish", "killing", "kill", "bomb", "bombing",
+                     "shelling", "shell", "shoot", "shooting", "assault", "ambush", "explosion", "blast",
+                     "massacre", "fighting", "fight", "battle", "war", "invasion", "invade", "offensive",
+                     "assassination", "assassinate", "firefight", "insurgency", "violence", "incursion"], "ASSAULT"),
+    **dict.fromkeys(["plea", "crash", "sentencing", "sentence", "election", "vote", "trial", "verdict",
+                     "resign", "resignation", "launch", "earthquake", "flood", "fire", "storm", "outbreak",
+                     "convict", "conviction", "acquit", "acquittal", "indict", "indictment", "appoint",
+                     "appointment", "die", "death"], "OTHER"),
+}
+# Verb + object phrases that name one happening: lemma pairs.
+PHRASE_TRIGGERS = {
+    ("take", "power"): "COERCE", ("seize", "power"): "COERCE", ("take", "control"): "COERCE",
+    ("seize", "control"): "COERCE", ("open", "fire"): "ASSAULT", ("hand", "over"): "CONCEDE",
+    ("call", "for"): "REQUEST", ("call", "on"): "REQUEST", ("impose", "sanction"): "SANCTION",
+    ("close", "border"): "SANCTION", ("cut", "tie"): "SANCTION", ("sever", "tie"): "SANCTION",
+}
+# Nouns too general to be a happening without a date: kept only when a date is attached.
+NEEDS_DATE = {"round", "understanding", "exchange", "support", "fire", "death", "war", "violence", "insurgency",
+              "back", "ease", "grant", "sentence", "deal", "march"}
+PLACE_LABELS = {"GPE", "LOC", "FAC"}
+
+
+def _trigger(token) -> tuple[str, str] | None:
+    """(type, trigger words) when the token names a happening."""
+    lemma = token.lemma_.lower()
+    if token.pos_ == "VERB":
+        for child in token.children:
+            key = (lemma, child.lemma_.lower())
+            if key in PHRASE_TRIGGERS and child.dep_ in ("dobj", "prt", "prep"):
+                return PHRASE_TRIGGERS[key], f"{token.text} {child.text}"
+    if token.pos_ not in ("VERB", "NOUN", "PROPN"):
+        return None
+    if token.pos_ == "PROPN" and lemma not in ("talks",):
+        return None
+    event_type = TRIGGERS.get(lemma) or TRIGGERS.get(token.lower_)
+    if event_type is None:
+        return None
+    if token.dep_ in ("amod", "compound") and token.pos_ == "VERB":
+        return None
+    return event_type, token.text
+
+
+def _date_owner(date_root, triggers: dict[int, tuple], sent) -> int | None:
+    """The trigger a date modifies (token index), by the dependency path."""
+    path_child = date_root
+    node = date_root.head
+    steps = 0
+    while steps < 8:
+        if node.i in triggers and node.i != date_root.i:
+            return node.i
+        for child in sorted(node.children, key=lambda c: abs(c.i - date_root.i)):
+            if child is path_child:
+                continue
+            if child.i in triggers and child.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj", "attr"):
+                return child.i
+            if child.dep_ in ("nsubj", "nsubjpass"):
+                inside = [t.i for t in child.subtree if t.i in triggers]
+                if inside:
+                    return min(inside, key=lambda i: abs(i - date_root.i))
+        if node.head is node:
+            break
+        path_child, node = node, node.head
+        steps += 1
+    inside = [t.i for t in date_root.subtree if t.i in triggers]
+    if inside:
+        return min(inside)
+    if triggers:
+        return min(triggers, key=lambda i: abs(i - date_root.i))
+    return None
+
+
+def _date_expression(ent) -> tuple[str, int, int]:
+    """The DATE span with the word before it when that word changes its meaning ("last", "since")."""
+    doc = ent.doc
+    start = ent.start
+    if start > 0 and doc[start - 1].lower_ in ("since", "on", "in", "last", "next", "this", "early", "late", "mid"):
+        start -= 1
+    span = doc[start: ent.end]
+    return span.text, span.start_char, span.end_char
+
+
+def _role_entities(token, mentions: list[dict]) -> tuple[str | None, str | None, str | None]:
+    """Actor, target and location entity ids of a trigger, from its syntactic neighbours."""
+
+    def entity_in(tokens) -> dict | None:
+        tokens = list(tokens)
+        if not tokens:
+            return None
+        lo = min(t.idx for t in tokens)
+        hi = max(t.idx + len(t.text) for t in tokens)
+        inside = [m for m in mentions if m["start"] >= lo and m["end"] <= hi]
+        return inside[0] if inside else None
+
+    actor = target = location = None
+    verb = token if token.pos_ == "VERB" else None
+    if verb is not None:
+        for child in verb.children:
+            if child.dep_ == "nsubj" and actor is None:
+                actor = entity_in(child.subtree)
+            elif child.dep_ in ("dobj", "nsubjpass") and target is None:
+                target = entity_in(child.subtree)
+            elif child.dep_ == "agent" and actor is None:
+                actor = entity_in(child.subtree)
+    else:
+        for child in token.children:
+            if child.dep_ in ("poss", "compound", "amod") and actor is None:
+                m = entity_in(child.subtree)
+                if m and m["label"] not in PLACE_LABELS:
+                    actor = m
+            if child.dep_ == "prep" and child.lower_ in ("by", "from") and actor is None:
+                actor = entity_in(child.subtree)
+            if child.dep_ == "prep" and child.lower_ in ("on", "against", "with", "between") and target is None:
+                target = entity_in(child.subtree)
+        if token.dep_ in ("nsubj", "dobj") and actor is None and token.dep_ == "dobj":
+            actor = entity_in(c for c in token.head.children if c.dep_ == "nsubj")
+    holders = [token] + ([token.head] if token.head is not token else [])
+    for holder in holders:
+        for child in holder.children:
+            if child.dep_ == "prep" and child.lower_ in ("in", "at", "near", "along", "across", "inside"):
+                m = entity_in(child.subtree)
+                if m and m["label"] in PLACE_LABELS and location is None:
+                    location = m
+    if location is None:
+        for child in token.children:
+            if child.dep_ == "compound":
+                m = entity_in([child])
+                if m and m["label"] in PLACE_LABELS:
+                    location = m
+
+    def eid(m):
+        return m["entity_id"] if m else None
+
+    return eid(actor), eid(target), eid(location)
+
+
+def extract_events(doc, text: str, published, mentions: list[dict]) -> list[dict]:
+    """The events of one parsed article, one per happening (type, trigger, date)."""
+    events: dict[tuple, dict] = {}
+    for sent in doc.sents:
+        triggers = {}
+        for token in sent:
+            found = _trigger(token)
+            if found:
+                triggers[token.i] = found
+        if not triggers:
+            continue
+        dates: dict[int, tuple] = {}
+        for ent in sent.ents:
+            if ent.label_ != "DATE":
+                continue
+            expression, d_start, d_end = _date_expression(ent)
+            if not is_datable(ent.text):
+                continue
+            resolved, granularity = resolve(expression, published)
+            if resolved is None and published is not None:
+                continue
+            owner = _date_owner(ent.root, triggers, sent)
+            if owner is not None and owner not in dates:
+                dates[owner] = (resolved, granularity, expression)
+        for i, (event_type, trigger_text) in triggers.items():
+            token = doc[i]
+            resolved, granularity, expression = dates.get(i, (None, None, None))
+            if token.lemma_.lower() in NEEDS_DATE and expression is None:
+                continue
+            key = (event_type, token.lemma_.lower(), resolved, expression if resolved is None else None)
+            if key in events:
+                continue
+            actor, target, location = _role_entities(token, mentions)
+            events[key] = {
+                "event_type": event_type,
+                "trigger": trigger_text,
+                "sentence": sent.text.strip(),
+                "actor_entity_id": actor,
+                "target_entity_id": target,
+                "location_entity_id": location,
+                "event_date": resolved,
+                "date_granularity": granularity,
+                "date_text": expression,
+                "start_char": token.idx,
+                "end_char": token.idx + len(trigger_text),
+            }
+    return list(events.values())
+
+
+def event_table(articles: pl.DataFrame, docs: list, mentions_by_article: dict[str, list[dict]]) -> pl.DataFrame:
+    """`event` rows for the articles (parsed as `docs`, in the same order)."""
+    rows = []
+    for article, doc in zip(articles.iter_rows(named=True), docs, strict=True):
+        if doc is None:
+            continue
+        published = article["published_date"]
+        for event in extract_events(doc, article["text"], published, mentions_by_article.get(article["article_id"], [])):
+            rows.append({
+                "event_id": stable_id("event", article["article_id"], str(event["start_char"])),
+                "article_id": article["article_id"],
+                **event,
+            })
+    frame = pl.DataFrame(rows, schema=EVENT) if rows else pl.DataFrame(schema=EVENT)
+    return frame.unique(subset=["event_id"], keep="first", maintain_order=True)

