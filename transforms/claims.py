@@ -60,6 +60,8 @@ QUOTE_CHARS = "\"“”„«»"
 _OPEN = "“„«"
 _CLOSE = "”»"
 _EDGE = re.compile(r"^[\s,;:—–\-]+|[\s,;:—–\-]+$")
+# "ISLAMABAD —", "LONDON (Reuters) -", "KABUL:": where the report was filed, not what was said
+_DATELINE = re.compile(r"^[A-Z][A-Z .'’-]{2,40}(?:\s*\([^)]{1,30}\))?\s*[—–:-]\s+")
 _LEADING_THAT = re.compile(r"^(?:that|whether)\s+", re.I)
 
 
@@ -75,6 +77,7 @@ class Claim:
     sentence: str
     sentence_index: int
     confidence: float
+    verb_at: int = -1  # offset of the reporting verb, to drop verbs nested in another claim's content
 
 
 def quote_regions(text: str) -> list[tuple[int, int]]:
@@ -100,6 +103,9 @@ def _span_text(text: str, start: int, end: int) -> tuple[str, int, int]:
         start += 1
     while end > start and text[end - 1] in " ,;:—–-\n\t":
         end -= 1
+    m = _DATELINE.match(text[start:end])
+    if m:
+        start += m.end()
     m = _LEADING_THAT.match(text[start:end])
     if m:
         start += m.end()
@@ -154,18 +160,28 @@ def _subject(verb):
 
 
 def _speaker_phrase(subject) -> tuple[str, int, int]:
-    """The subject's words that name the speaker: no relative clauses or appositions."""
-    tokens = []
-    for token in subject.subtree:
-        if token.dep_ in ("relcl", "acl", "appos", "punct") and token is not subject:
+    """The subject's words that name the speaker: the head noun with what stands before it
+    (possessors, compounds, adjectives) and an "of" phrase after it; no clauses, appositions or datelines."""
+    tokens = [t for t in subject.subtree if t.i <= subject.i]
+    # keep only the contiguous run that ends at the head
+    run = []
+    for t in reversed(tokens):
+        if run and t.i != run[-1].i - 1:
             break
-        tokens.append(token)
-    tokens = [t for t in tokens if t.i <= subject.i or t.dep_ in ("compound", "prep", "pobj", "amod")]
-    while tokens and tokens[0].dep_ == "det":
-        tokens = tokens[1:]
-    if not tokens:
+        if t.dep_ == "punct" and t.text not in ("’s", "'s", "’", "'"):
+            break
+        run.append(t)
+    run.reverse()
+    for child in subject.rights:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            run.extend(sorted(child.subtree, key=lambda t: t.i))
+        break
+    while run and (run[0].dep_ in ("det", "cc", "punct") or (run[0].is_upper and len(run[0].text) > 2 and run[0].i < subject.i
+                                                             and run[0].ent_type_ in ("GPE", "") and subject.i - run[0].i > 1)):
+        run = run[1:]
+    if not run or len(run) > 10:
         return subject.text, subject.idx, subject.idx + len(subject.text)
-    start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+    start, end = run[0].idx, run[-1].idx + len(run[-1].text)
     return subject.doc.text[start:end], start, end
 
 
@@ -239,7 +255,8 @@ class _Speakers:
     def remember(self, speaker: str | None, entity_id: str | None, sentence: str) -> None:
         if speaker:
             self.last, self.last_entity = speaker, entity_id
-            if re.search(r"\bstatement\b", sentence, re.I):
+            # "In a statement, X said ...": a later "the statement said" is X's
+            if re.search(r"\bstatement\b", sentence, re.I) and not re.search(r"statement", speaker, re.I):
                 self.statement_issuer = (speaker, entity_id)
 
 
@@ -286,7 +303,7 @@ def extract_claims(doc, text: str, mentions: list[dict]) -> list[Claim]:
             if not children and verb.dep_ in ("parataxis", "ccomp") and verb.i > verb.head.i - 100:
                 # "…, the Foreign Office noted." / "The second round, Pakistan said, was …"
                 head = verb.head
-                if head.i != verb.i:
+                if head.i != verb.i and _lemma(head) not in REPORTING_VERBS and _lemma(head) not in ACT_VERBS:
                     children, inverted = [head], True
             if not children:
                 continue
@@ -329,7 +346,7 @@ def extract_claims(doc, text: str, mentions: list[dict]) -> list[Claim]:
                 c_start, c_end = ls, re_
             else:
                 content, c_start, c_end = _span_text(text, start, end)
-            if len(content.split()) < 3:
+            if len(re.findall(r"\w+", content)) < 3:
                 continue
             region = next(((a, b) for a, b in regions if a <= c_start - 1 < b or a <= c_start < b), None)
             is_quote = region is not None and (region[1] - region[0]) >= 0.6 * (c_end - c_start)
@@ -337,10 +354,16 @@ def extract_claims(doc, text: str, mentions: list[dict]) -> list[Claim]:
                 # a quotation that began in an earlier sentence: the whole of it is the content
                 content, c_start, c_end = _span_text(text, region[0], min(region[1], max(c_end, region[1])))
             claim = Claim(speaker, entity_id, content, lemma, is_quote, c_start, c_end, sent_text, s_index,
-                          round(confidence * (1.0 if subject is not None else 0.8), 2))
+                          round(confidence * (1.0 if subject is not None else 0.8), 2), verb.idx)
             found_here.append(claim)
-            covered.append((c_start, c_end))
-            speakers.remember(speaker, entity_id, sent_text)
+
+        # a reporting verb inside another claim's content is part of that content ("officials said
+        # Pakistan has accused X of Y" is one claim by the officials), whichever verb came first
+        found_here = [c for c in found_here
+                      if not any(o is not c and o.start <= c.verb_at < o.end for o in found_here)]
+        for claim in found_here:
+            covered.append((claim.start, claim.end))
+            speakers.remember(claim.speaker, claim.speaker_entity_id, sent_text)
 
         if not found_here:
             found_here.extend(_according_to(sent, text, speakers, s_index))

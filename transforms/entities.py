@@ -362,6 +362,12 @@ def resolve_article(doc, text: str) -> list[Mention]:
             if len({c for c, _ in longer}) == 1:
                 m.canonical, _ = longer.pop()
 
+    # a name the text defines with an acronym is one organisation, whatever the model called each mention
+    defined = {m.canonical: m.label for m in mentions if m.source == "acronym"}
+    for m in mentions:
+        if m.canonical in defined:
+            m.label = defined[m.canonical]
+
     # all-capitals datelines ("ISLAMABAD") take the casing the article otherwise uses
     cased = {}
     for m in mentions:

@@ -67,6 +67,8 @@ PHRASE_TRIGGERS = {
 NEEDS_DATE = {"round", "understanding", "exchange", "support", "fire", "death", "war", "violence", "insurgency",
               "back", "ease", "grant", "sentence", "deal", "march"}
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
+# Word forms whose lemma is a trigger but which name no happening ("according to" is not an accord).
+NOT_TRIGGERS = {"according", "accordingly"}
 
 
 def _trigger(token) -> tuple[str, str] | None:
@@ -77,7 +79,7 @@ def _trigger(token) -> tuple[str, str] | None:
             key = (lemma, child.lemma_.lower())
             if key in PHRASE_TRIGGERS and child.dep_ in ("dobj", "prt", "prep"):
                 return PHRASE_TRIGGERS[key], f"{token.text} {child.text}"
-    if token.pos_ not in ("VERB", "NOUN", "PROPN"):
+    if token.pos_ not in ("VERB", "NOUN", "PROPN") or token.lower_ in NOT_TRIGGERS:
         return None
     if token.pos_ == "PROPN" and lemma not in ("talks",):
         return None
@@ -90,7 +92,13 @@ def _trigger(token) -> tuple[str, str] | None:
 
 
 def _date_owner(date_root, triggers: dict[int, tuple], sent) -> int | None:
-    """The trigger a date modifies (token index), by the dependency path."""
+    """The trigger a date modifies (token index): an event noun right beside the date ("clashes
+    last month", "an October 15 ceasefire"), else by the dependency path."""
+    span = list(date_root.subtree)
+    first, last = span[0].i, span[-1].i
+    for i in (first - 1, last + 1, first - 2):
+        if i in triggers and date_root.doc[i].pos_ in ("NOUN", "PROPN") and date_root.doc[i].sent == date_root.sent:
+            return i
     path_child = date_root
     node = date_root.head
     steps = 0

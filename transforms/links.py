@@ -29,7 +29,7 @@ ENTITY_SIMILARITY = 0.45    # weighted overlap of salient entities for a same-st
 MIN_SHARED_ENTITIES = 3
 STORY_WINDOW = timedelta(days=3)
 SALIENT_PER_ARTICLE = 8
-CLAIM_SIMILARITY = 0.34
+CLAIM_SIMILARITY = 0.25
 
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 STOPWORDS = frozenset(
@@ -78,7 +78,7 @@ def _salient_entities(mentions: pl.DataFrame, n_articles: int) -> dict[str, dict
     weighted = counts.join(df, on="entity_id").with_columns(
         (
             (1 + pl.col("len").cast(pl.Float64).log())
-            * ((n_articles + 1) / (pl.col("df").cast(pl.Float64) + 0.5)).log()
+            * (1 + n_articles / pl.col("df").cast(pl.Float64)).log()
         ).alias("weight")
     )
     salient: dict[str, dict[str, float]] = defaultdict(dict)
@@ -173,42 +173,73 @@ def _content_words(text: str) -> set[str]:
     return {_stem(w) for w in _WORD.findall((text or "").lower()) if w not in STOPWORDS and len(w) > 2}
 
 
+def _phrases(text: str) -> set[tuple[str, ...]]:
+    """Four-word runs of lower-case words with two content words or more: wording that two outlets
+    share only when they quote or paraphrase the same statement ("intent rather than capability").
+    Runs with capitalised words are left out, since names repeat across unrelated statements."""
+    tokens = re.findall(r"[\w’']+", text or "")
+    out = set()
+    for i in range(len(tokens) - 3):
+        run = tokens[i: i + 4]
+        if any(t[:1].isupper() for t in run):
+            continue
+        lowered = tuple(_stem(t.lower()) for t in run)
+        if sum(t not in STOPWORDS for t in lowered) >= 2:
+            out.add(lowered)
+    return out
+
+
+def _claim_similarity(a: dict, b: dict, words: dict, phrases: dict, idf: dict) -> float:
+    if phrases[a["claim_id"]] & phrases[b["claim_id"]]:
+        return 1.0
+    wa, wb = words[a["claim_id"]], words[b["claim_id"]]
+    shared = wa & wb
+    if not shared:
+        return 0.0
+    return sum(idf[w] for w in shared) / min(sum(idf[w] for w in wa), sum(idf[w] for w in wb))
+
+
 def linked_claims(claims: pl.DataFrame, stories: pl.DataFrame) -> pl.DataFrame:
     """`claim_group_id` for every claim: claims of different articles in one story that state the
     same thing share one; a claim with no such partner is a group of its own. Existing group ids
-    are kept."""
+    are kept.
+
+    Two claims of two articles are linked when each is among the other's best matches in that
+    article (a reciprocal-rank rule: the best match one way, top-2 the other way) and their
+    similarity clears CLAIM_SIMILARITY; shared wording counts as a match outright.
+    """
     if claims.height == 0:
         return pl.DataFrame(schema=GROUP_SCHEMA)
     rows = claims.join(stories, on="article_id", how="left").sort("claim_id").to_dicts()
     words = {r["claim_id"]: _content_words(r["text"]) for r in rows}
+    phrases = {r["claim_id"]: _phrases(r["text"]) for r in rows}
     df = Counter(w for ws in words.values() for w in ws)
     n = len(rows)
     idf = {w: math.log((n + 1) / (c + 0.5)) for w, c in df.items()}
 
-    by_story: dict[str, list[dict]] = defaultdict(list)
+    by_story: dict[str, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
     for r in rows:
-        by_story[r["story_id"] or r["article_id"]].append(r)
+        by_story[r["story_id"] or r["article_id"]][r["article_id"]].append(r)
 
     uf = _UnionFind()
-    for members in by_story.values():
-        articles = sorted({m["article_id"] for m in members})
-        if len(articles) < 2:
-            continue
-        for a in members:
-            best: dict[str, tuple[float, str]] = {}
-            wa = words[a["claim_id"]]
-            for b in members:
-                if b["article_id"] == a["article_id"]:
-                    continue
-                wb = words[b["claim_id"]]
-                shared = wa & wb
-                if not shared:
-                    continue
-                score = sum(idf[w] for w in shared) / min(sum(idf[w] for w in wa), sum(idf[w] for w in wb))
-                if score >= CLAIM_SIMILARITY and score > best.get(b["article_id"], (0.0, ""))[0]:
-                    best[b["article_id"]] = (score, b["claim_id"])
-            for _, other in best.values():
-                uf.union(a["claim_id"], other)
+    for articles in by_story.values():
+        ids = sorted(articles)
+        for x, y in ((x, y) for x in ids for y in ids if x < y):
+            left, right = articles[x], articles[y]
+            scores = {(a["claim_id"], b["claim_id"]): _claim_similarity(a, b, words, phrases, idf)
+                      for a in left for b in right}
+            ranked_left = {a["claim_id"]: sorted(right, key=lambda b: -scores[(a["claim_id"], b["claim_id"])])
+                           for a in left}
+            ranked_right = {b["claim_id"]: sorted(left, key=lambda a: -scores[(a["claim_id"], b["claim_id"])])
+                            for b in right}
+            for a in left:
+                best = ranked_left[a["claim_id"]][0]
+                if scores[(a["claim_id"], best["claim_id"])] >= CLAIM_SIMILARITY and a in ranked_right[best["claim_id"]][:2]:
+                    uf.union(a["claim_id"], best["claim_id"])
+            for b in right:
+                best = ranked_right[b["claim_id"]][0]
+                if scores[(best["claim_id"], b["claim_id"])] >= CLAIM_SIMILARITY and b in ranked_left[best["claim_id"]][:2]:
+                    uf.union(best["claim_id"], b["claim_id"])
 
     groups: dict[str, list[dict]] = defaultdict(list)
     for r in rows:
