@@ -19,7 +19,13 @@ from flows.settings import PIPELINE_VERSION, Settings
 from flows.sources import discover, read_file
 from flows.warehouse import drop_orphan_entities, known_articles, known_documents, load_batch, open_warehouse
 from transforms.analysis import analysed_tables
-from transforms.articles import RAW_SCHEMA, article_key, classified_documents, extracted_pages
+from transforms.articles import (
+    RAW_SCHEMA,
+    article_key,
+    classified_documents,
+    extracted_pages,
+    with_analysis_errors,
+)
 from transforms.ids import content_hash
 from transforms.links import linked_claims, linked_stories
 
@@ -149,6 +155,7 @@ def wirehouse_pipeline(inputs: list[str], db: str = "data/warehouse.duckdb", bat
             t0 = time.perf_counter()
             tables = analyse_articles(articles, settings.spacy_model, settings.nlp_batch_size)
             seconds["analyse"] += time.perf_counter() - t0
+            documents = with_analysis_errors(documents, tables.pop("analysis_error"))
             t0 = time.perf_counter()
             load_tables(con, {"raw_document": _raw_rows(raw), "document": documents, "article": articles, **tables})
             seconds["load"] += time.perf_counter() - t0

@@ -1,13 +1,18 @@
-"""The NLP stage: parse each English article once, then derive entities, claims and events."""
+"""The NLP stage: parse each English article once, then derive entities, claims and events.
+
+Each article is analysed on its own, so a page that trips a rule costs only its own NLP rows:
+the article is kept and the failure is reported per article, never for the whole batch.
+"""
 
 import polars as pl
 
 from transforms.claims import claim_table
-from transforms.entities import entity_tables
+from transforms.entities import entity_tables, merged_entities
 from transforms.events import event_table
 from transforms.schemas import CLAIM, ENTITY, ENTITY_MENTION, EVENT
 
 ANALYSED_LANGUAGES = {"en"}
+ANALYSIS_ERRORS = {"article_id": pl.String, "reason": pl.String}
 
 
 def parsed_docs(articles: pl.DataFrame, nlp, batch_size: int = 32) -> list:
@@ -32,14 +37,38 @@ def mentions_by_article(mentions: pl.DataFrame, entities: pl.DataFrame) -> dict[
     return out
 
 
-def analysed_tables(articles: pl.DataFrame, nlp, batch_size: int = 32) -> dict[str, pl.DataFrame]:
-    """entity, entity_mention, claim and event rows for a batch of articles."""
-    if articles.height == 0:
-        return {"entity": pl.DataFrame(schema=ENTITY), "entity_mention": pl.DataFrame(schema=ENTITY_MENTION),
-                "claim": pl.DataFrame(schema=CLAIM), "event": pl.DataFrame(schema=EVENT)}
-    docs = parsed_docs(articles, nlp, batch_size)
-    mentions, entities = entity_tables(articles, docs)
+def _one_article(article: pl.DataFrame, doc) -> dict[str, pl.DataFrame]:
+    mentions, entities = entity_tables(article, [doc])
     by_article = mentions_by_article(mentions, entities)
-    claims = claim_table(articles, docs, by_article)
-    events = event_table(articles, docs, by_article)
-    return {"entity": entities, "entity_mention": mentions, "claim": claims, "event": events}
+    return {
+        "entity": entities,
+        "entity_mention": mentions,
+        "claim": claim_table(article, [doc], by_article),
+        "event": event_table(article, [doc], by_article),
+    }
+
+
+def analysed_tables(articles: pl.DataFrame, nlp, batch_size: int = 32) -> dict[str, pl.DataFrame]:
+    """entity, entity_mention, claim and event rows for a batch of articles, and
+    `analysis_error` (article_id, reason) for any article whose analysis failed."""
+    parts: dict[str, list[pl.DataFrame]] = {"entity": [], "entity_mention": [], "claim": [], "event": []}
+    errors = []
+    docs = parsed_docs(articles, nlp, batch_size) if articles.height else []
+    for index, doc in enumerate(docs):
+        if doc is None:
+            continue
+        article = articles.slice(index, 1)
+        try:
+            tables = _one_article(article, doc)
+        except Exception as exc:  # one odd page must not cost the batch its analysis
+            errors.append({"article_id": article["article_id"][0],
+                           "reason": f"analysis failed ({type(exc).__name__}: {str(exc)[:200]})"})
+            continue
+        for name, frame in tables.items():
+            parts[name].append(frame)
+    schemas = {"entity_mention": ENTITY_MENTION, "claim": CLAIM, "event": EVENT}
+    out = {name: (pl.concat(parts[name]) if parts[name] else pl.DataFrame(schema=schema))
+           for name, schema in schemas.items()}
+    out["entity"] = merged_entities(parts["entity"]) if parts["entity"] else pl.DataFrame(schema=ENTITY)
+    out["analysis_error"] = pl.DataFrame(errors, schema=ANALYSIS_ERRORS)
+    return out

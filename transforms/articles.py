@@ -145,3 +145,19 @@ def classified_documents(
             )
         documents.append(doc)
     return pl.DataFrame(documents, schema=DOCUMENT), pl.DataFrame(articles, schema=ARTICLE)
+
+
+def with_analysis_errors(documents: pl.DataFrame, errors: pl.DataFrame) -> pl.DataFrame:
+    """Documents whose article could not be analysed keep status `article` (the text is kept)
+    and say why their entities, claims and events are missing."""
+    if errors.height == 0:
+        return documents
+    return (
+        documents.join(errors.rename({"reason": "analysis_reason"}), on="article_id", how="left")
+        .with_columns(
+            pl.when(pl.col("status") == "article").then(pl.coalesce("analysis_reason", "reason"))
+            .otherwise(pl.col("reason")).alias("reason")
+        )
+        .drop("analysis_reason")
+        .select(list(DOCUMENT))
+    )

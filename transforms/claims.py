@@ -223,7 +223,7 @@ class _Speakers:
                 if words:
                     key = " ".join(words).lower()
                     self.role_person[key] = (m["canonical"], m["entity_id"])
-        self.forms: list[str] = []
+        self.forms: list[tuple[str, int, int]] = []
 
     def entity_in(self, start: int, end: int) -> dict | None:
         inside = [m for m in self.mentions if m["start"] >= start and m["end"] <= end]
@@ -248,9 +248,22 @@ class _Speakers:
         for role, (person, eid) in self.role_person.items():
             if low.endswith(role) and len(role.split()) >= 1 and not any(w in PRONOUNS for w in role.split()):
                 return person, eid, 0.85
-        fuller = [f for f in self.forms if f.lower().endswith(low) and len(f) > len(phrase)]
-        name = max(fuller, key=len) if fuller else phrase
-        return name, (entity["entity_id"] if entity else None), 0.9
+        head_noun = re.fullmatch(r"(?:the |this )?([a-z]+)", low)
+        if head_noun and entity is None:
+            # "the union", "the association": the organisation of the article named by that noun
+            named = {m["canonical"]: m for m in self.mentions
+                     if m["label"] in ("ORG", "NORP") and m["canonical"].lower().split()[-1] == head_noun.group(1)}
+            if len(named) == 1:
+                m = next(iter(named.values()))
+                return m["canonical"], m["entity_id"], 0.8
+        fuller = [f for f in self.forms if f[0].lower().endswith(low) and len(f[0]) > len(phrase)]
+        if fuller:
+            name, f_start, f_end = max(fuller, key=lambda f: len(f[0]))
+            person = self.entity_in(f_start, f_end)
+            if person is not None and person["label"] == "PERSON":
+                return person["canonical"], person["entity_id"], 0.85
+            return name, (entity["entity_id"] if entity else None), 0.85
+        return phrase, (entity["entity_id"] if entity else None), 0.9
 
     def remember(self, speaker: str | None, entity_id: str | None, sentence: str) -> None:
         if speaker:
@@ -260,14 +273,14 @@ class _Speakers:
                 self.statement_issuer = (speaker, entity_id)
 
 
-def _speaker_forms(doc) -> list[str]:
+def _speaker_forms(doc) -> list[tuple[str, int, int]]:
     """Every subject of a reporting verb in the article, so a short role finds its fullest form."""
     forms = []
     for token in doc:
         if _lemma(token) in REPORTING_VERBS or _lemma(token) in ACT_VERBS:
             subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
             if subject is not None and subject.lower_ not in PRONOUNS:
-                forms.append(_speaker_phrase(subject)[0])
+                forms.append(_speaker_phrase(subject))
     return forms
 
 

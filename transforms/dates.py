@@ -50,10 +50,10 @@ def _nearest_year(month: int, day: int, published: date) -> date | None:
     for year in (published.year, published.year - 1, published.year + 1):
         try:
             candidate = date(year, month, day)
-        except ValueError:
+            if published - timedelta(days=335) <= candidate <= published + timedelta(days=31):
+                return candidate
+        except (ValueError, OverflowError):
             continue
-        if published - timedelta(days=335) <= candidate <= published + timedelta(days=31):
-            return candidate
     try:
         return date(published.year, month, day)
     except ValueError:
@@ -63,7 +63,16 @@ def _nearest_year(month: int, day: int, published: date) -> date | None:
 def resolve(expression: str, published: date | None) -> tuple[date | None, str | None]:
     """The first day of the period an expression names, and its granularity; (None, None) when
     the words name no date or need a publication date that is missing."""
+    try:
+        return _resolve(expression, published)
+    except (ValueError, OverflowError):
+        return None, None
+
+
+def _resolve(expression: str, published: date | None) -> tuple[date | None, str | None]:
     text = expression.strip()
+    if published is not None and not (1800 <= published.year <= 9000):
+        published = None
     for kind, pattern in _PATTERNS:
         m = pattern.search(text)
         if not m:

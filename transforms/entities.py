@@ -327,6 +327,11 @@ def resolve_article(doc, text: str) -> list[Mention]:
         surface = text[m.start:m.end]
         if len(surface) >= 3:
             forms.setdefault(surface, m.label)
+    # a person named in full is later named by surname alone ("Daniel Okafor" ... "Okafor said")
+    for m in list(mentions):
+        words = text[m.start:m.end].split()
+        if m.label == "PERSON" and len(words) >= 2 and len(words[-1]) >= 3 and words[-1][:1].isupper():
+            forms.setdefault(words[-1], "PERSON")
     repeats = []
     for surface, label in sorted(forms.items(), key=lambda kv: -len(kv[0])):
         for match in re.finditer(rf"(?<![\w-]){re.escape(surface)}(?![\w-])", text):
@@ -415,6 +420,22 @@ def entity_tables(articles: pl.DataFrame, docs: list) -> tuple[pl.DataFrame, pl.
     ]
     entities = pl.DataFrame(entity_rows, schema=ENTITY) if entity_rows else pl.DataFrame(schema=ENTITY)
     return mentions, entities
+
+
+def merged_entities(frames: list[pl.DataFrame]) -> pl.DataFrame:
+    """Entity rows of several articles as one row per entity: the name and type most of its
+    mentions carry, and every alias."""
+    if not frames:
+        return pl.DataFrame(schema=ENTITY)
+    rows = pl.concat(frames)
+    aliases = rows.explode("aliases").group_by("entity_id").agg(
+        pl.col("aliases").drop_nulls().unique().sort().alias("aliases"))
+    firsts = (rows.select("entity_id", "name", "type")
+              .group_by("entity_id", "name", "type").len()
+              .sort(["entity_id", "len", "name", "type"], descending=[False, True, False, False])
+              .unique(subset=["entity_id"], keep="first", maintain_order=True)
+              .drop("len"))
+    return firsts.join(aliases, on="entity_id", how="left").select(list(ENTITY)).sort("entity_id").cast(ENTITY)
 
 
 def _most_common(counter: Counter) -> str:

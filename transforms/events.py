@@ -86,9 +86,26 @@ def _trigger(token) -> tuple[str, str] | None:
     event_type = TRIGGERS.get(lemma) or TRIGGERS.get(token.lower_)
     if event_type is None:
         return None
+    if lemma == "strike" and token.pos_ == "NOUN" and not _military_strike(token):
+        event_type = "PROTEST"  # a walk-out, not a bombardment
     if token.dep_ in ("amod", "compound") and token.pos_ == "VERB":
         return None
     return event_type, token.text
+
+
+def _military_strike(token) -> bool:
+    """True when a "strike" is an attack: air/drone/missile/targeted strikes, strikes on or against a target."""
+    for child in token.children:
+        if child.lower_ in ("air", "drone", "missile", "rocket", "targeted", "precision", "military", "retaliatory",
+                            "artillery", "nuclear", "pre-emptive", "preemptive", "airstrike"):
+            return True
+        if child.dep_ == "prep" and child.lower_ in ("on", "against", "in"):
+            if child.lower_ != "in":
+                return True
+    sentence = token.sent.text.lower()
+    military = ("kill", "troop", "military", "army", "bomb", "missile", "drone", "militant", "forces", "camp",
+                "civilian", "casualt", "wounded", "dead", "terror", "rebel", "artillery", "jet", "navy")
+    return any(word in sentence for word in military)
 
 
 def _date_owner(date_root, triggers: dict[int, tuple], sent) -> int | None:

@@ -172,7 +172,7 @@ def extract_page(html: str, source_uri: str, now: datetime | None = None) -> dic
         with_metadata=True,
         include_comments=False,
         include_tables=True,
-        favor_precision=False,
+        favor_precision=True,
     )
     if result is None or not (result.text or "").strip():
         return {"text": None, "reason": "no article text found"}
@@ -184,8 +184,8 @@ def extract_page(html: str, source_uri: str, now: datetime | None = None) -> dic
     published = _first(meta["published"], _parse_datetime(result.date), _published_from_url(meta["canonical_url"]))
     if published is not None:
         aware = published if published.tzinfo else published.replace(tzinfo=UTC)
-        if aware > now + timedelta(days=1):
-            published = None  # a future date is a broken page, not a scoop
+        if aware > now + timedelta(days=1) or aware.year < 1990:
+            published = None  # a future (or pre-web) date is a broken page, not a scoop
     published_date: date | None = published.date() if published else None
     published_at = None
     if published is not None:
