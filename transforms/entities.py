@@ -435,7 +435,12 @@ def merged_entities(frames: list[pl.DataFrame]) -> pl.DataFrame:
               .sort(["entity_id", "len", "name", "type"], descending=[False, True, False, False])
               .unique(subset=["entity_id"], keep="first", maintain_order=True)
               .drop("len"))
-    return firsts.join(aliases, on="entity_id", how="left").select(list(ENTITY)).sort("entity_id").cast(ENTITY)
+    merged = firsts.join(aliases, on="entity_id", how="left").select(list(ENTITY)).sort("entity_id").cast(ENTITY)
+    # an entity with no other spelling has an empty alias list, never a null one
+    return merged.with_columns(
+        pl.when(pl.col("aliases").is_null()).then(pl.lit([], dtype=pl.List(pl.String)))
+        .otherwise(pl.col("aliases")).alias("aliases")
+    )
 
 
 def _most_common(counter: Counter) -> str:

@@ -155,6 +155,17 @@ def _published_from_url(url: str | None) -> datetime | None:
         return None
 
 
+def _is_link_list(tree, text: str) -> bool:
+    """True when the extracted text is mostly the text of links: a link farm or a navigation page."""
+    anchors = " ".join(a.text_content() for a in tree.iter("a"))
+    link_words = set(anchors.split())
+    words = text.split()
+    if not words:
+        return True
+    outside = [w for w in words if w not in link_words]
+    return len(outside) < 0.2 * len(words) and len(outside) < 30
+
+
 def extract_page(html: str, source_uri: str, now: datetime | None = None) -> dict:
     """The article in a page: text and metadata, or `text` None with a `reason`.
 
@@ -176,6 +187,8 @@ def extract_page(html: str, source_uri: str, now: datetime | None = None) -> dic
     )
     if result is None or not (result.text or "").strip():
         return {"text": None, "reason": "no article text found"}
+    if _is_link_list(tree, result.text):
+        return {"text": None, "reason": "no article text found (the page is a list of links)"}
     title = _first(meta["title"], result.title)
     text = clean_body(result.text, title)
     if len(text.split()) < 5:

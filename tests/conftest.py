@@ -1,0 +1,52 @@
+"""Shared fixtures: a private PREFECT_HOME, Prefect's own test harness, the spaCy model, sample pages."""
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+# Before Prefect is imported anywhere: a throw-away home, no analytics, quiet logs.
+_PREFECT_HOME = tempfile.mkdtemp(prefix="wirehouse-prefect-")
+os.environ["PREFECT_HOME"] = _PREFECT_HOME
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+
+import pytest  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "data" / "samples"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SEED_NAMES = ("frontier-post-2025-11-09.html", "islamabad-daily-2025-11-09.html")
+
+
+@pytest.fixture(scope="session")
+def prefect_harness():
+    """Prefect's own test harness: a temporary API with its own database, for the whole session."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    """The configured spaCy pipeline, loaded once (as the flow loads it)."""
+    from flows.nlp_model import load_nlp
+    from flows.settings import Settings
+
+    return load_nlp(Settings().spacy_model)
+
+
+@pytest.fixture()
+def seed_dir(tmp_path) -> Path:
+    """A folder holding just the two seed pages."""
+    folder = tmp_path / "seeds"
+    folder.mkdir()
+    for name in SEED_NAMES:
+        shutil.copy(SAMPLES / name, folder / name)
+    return folder
+
+
+def pytest_sessionfinish(session, exitstatus):
+    shutil.rmtree(_PREFECT_HOME, ignore_errors=True)

@@ -1,0 +1,85 @@
+"""Extraction: golden pages with must / must-not snippets, and metadata rules."""
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from tests.conftest import SAMPLES
+from transforms.extract import clean_author, extract_page, normalise_language
+
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+
+GOLDEN = {
+    "frontier-post-2025-11-09.html": {
+        "must": ["Pakistan has accused the Afghan Taliban", "Gul Bahadur group",
+                 "“not considered a friend” of Islamabad."],
+        "must_not": ["Accept all", "icon-twitter", "Read more", "Border crossings at Torkham reopen",
+                     "Same old story", "Gold price today", "Reproduction without permission", "Staff Report"],
+    },
+    "islamabad-daily-2025-11-09.html": {
+        "must": ["KEY POINTS", "Expectations and inaction", "the Foreign Office noted."],
+        "must_not": ["Sun Nov 09 2025", "By News Desk", "Advertisement", "Related stories", "About us"],
+    },
+    "harbour-gazette-2025-03-14.html": {
+        "must": ["Dock workers at the Port of Liverpool", "normal operations to resume by Monday"],
+        "must_not": ["Sign up to our morning briefing", "Markets close higher", "Business Correspondent"],
+    },
+}
+
+
+@pytest.mark.parametrize("name", sorted(GOLDEN))
+def test_golden_pages(name):
+    page = extract_page((SAMPLES / name).read_text(encoding="utf-8"), name, now=NOW)
+    for snippet in GOLDEN[name]["must"]:
+        assert snippet in page["text"], snippet
+    for snippet in GOLDEN[name]["must_not"]:
+        assert snippet not in page["text"], snippet
+
+
+def test_metadata_of_a_page_with_a_json_ld_graph():
+    page = extract_page((SAMPLES / "harbour-gazette-2025-03-14.html").read_text(), "x", now=NOW)
+    assert page["title"] == "Port workers end strike after pay deal with Northgate Shipping"
+    assert page["author"] == "Eleanor Marsh"
+    assert page["published_date"] == date(2025, 3, 14)
+    assert page["published_at"] == datetime(2025, 3, 14, 18, 5, tzinfo=UTC)
+    assert page["language"] == "en"
+    assert page["url"] == "https://harbour-gazette.example/business/2025/03/14/port-strike-ends"
+    assert page["source"] == "Harbour Gazette (sample)"
+
+
+def test_language_is_detected_when_the_page_does_not_declare_it():
+    page = extract_page((SAMPLES / "courrier-du-lac-2025-06-02.html").read_text(), "x", now=NOW)
+    assert page["language"] == "fr"
+    assert page["published_date"] == date(2025, 6, 2)
+
+
+def test_date_from_meta_time_and_url_path():
+    body = "<p>" + "The council met on Tuesday to discuss the new budget for schools. " * 4 + "</p>"
+    timed = f'<html><body><article><time datetime="2024-02-29T08:00:00-05:00">x</time>{body}</article></body></html>'
+    assert extract_page(timed, "x", now=NOW)["published_at"] == datetime(2024, 2, 29, 13, 0, tzinfo=UTC)
+    in_url = f'<html><head><link rel="canonical" href="https://e.example/2023/07/04/story"></head><body><article>{body}</article></body></html>'
+    assert extract_page(in_url, "x", now=NOW)["published_date"] == date(2023, 7, 4)
+
+
+def test_future_dates_are_dropped():
+    body = "<p>" + "The council met on Tuesday to discuss the new budget for schools. " * 4 + "</p>"
+    page = f'<html><head><meta property="article:published_time" content="2099-01-01"></head><body><article>{body}</article></body></html>'
+    assert extract_page(page, "x", now=NOW)["published_at"] is None
+
+
+def test_pages_without_an_article_say_why():
+    assert extract_page("<html><body><script>var x=1;</script></body></html>", "x", now=NOW)["reason"].startswith(
+        "no article text found")
+
+
+@pytest.mark.parametrize("byline,expected", [
+    ("Staff Report", None), ("News Desk", None), ("By Jane Doe", "Jane Doe"), ("Web Desk", None),
+    ("Jane Doe and John Roe", "Jane Doe; John Roe"), ("Reuters Staff", None), ("AFP Correspondent", None),
+])
+def test_bylines_name_people_not_desks(byline, expected):
+    assert clean_author(byline) == expected
+
+
+def test_language_tags_are_normalised():
+    assert [normalise_language(t) for t in ("en-GB", "en_US", "EN", "", None, "x-klingon-1")] == \
+        ["en", "en", "en", None, None, None]
