@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from transforms.entities import ROLE_WORDS
 from transforms.ids import stable_id
 from transforms.schemas import CLAIM
 
@@ -54,6 +55,12 @@ CLAUSE_ONLY = {"reject", "deny", "agree", "ask", "question", "respond", "reply",
                "claim", "maintain", "insist", "argue", "announce", "declare", "explain", "predict", "promise",
                "estimate", "assure", "clarify", "testify", "observe", "remark", "admit", "acknowledge", "allege",
                "contend", "concede", "complain", "hint", "disclose", "caution", "affirm", "reaffirm", "assert"}
+
+# Words that make up a role written before a person's name.
+ROLE_VOCABULARY = ROLE_WORDS | {"executive", "officer", "manager", "founder", "co-founder", "owner", "editor",
+                                "economist", "analyst", "secretary-general", "regional", "general", "national",
+                                "party", "union", "police", "army", "military", "opposition", "health",
+                                "education", "trade", "economy", "environment", "justice", "home", "energy"}
 
 PRONOUNS = {"he", "she", "they", "it", "we", "i", "him", "her", "them"}
 QUOTE_CHARS = "\"“”„«»"
@@ -210,19 +217,23 @@ class _Speakers:
         self.mentions = mentions
         self.last: str | None = None
         self.last_entity: str | None = None
+        self.last_at: int | None = None
         self.statement_issuer: tuple[str, str | None] | None = None
         self.role_person: dict[str, tuple[str, str]] = {}
         for m in mentions:
             if m["label"] != "PERSON":
                 continue
-            before = text[max(0, m["start"] - 60): m["start"]]
-            role = re.search(r"((?:[A-Z][a-z]+\.?\s+){1,3})$", before)
-            if role:
-                words = role.group(1).split()
-                words = [w for w in words if w.rstrip(".").lower() not in ("the",)]
-                if words:
-                    key = " ".join(words).lower()
-                    self.role_person[key] = (m["canonical"], m["entity_id"])
+            # the run of role words right before a name: "Defence Minister Khawaja Asif",
+            # "Northgate's chief executive Daniel Okafor" -> that role names that person
+            before = re.findall(r"[\w.’']+", text[max(0, m["start"] - 80): m["start"]])
+            run = []
+            for word in reversed(before):
+                if word.lower().rstrip(".") in ROLE_VOCABULARY:
+                    run.append(word.lower())
+                else:
+                    break
+            if run:
+                self.role_person[" ".join(reversed(run))] = (m["canonical"], m["entity_id"])
         self.forms: list[tuple[str, int, int]] = []
 
     def entity_in(self, start: int, end: int) -> dict | None:
@@ -235,9 +246,16 @@ class _Speakers:
     def resolve(self, phrase: str, start: int, end: int, sentence: str) -> tuple[str | None, str | None, float]:
         low = phrase.lower().strip()
         if low in PRONOUNS:
-            if self.last is None:
-                return None, None, 0.0
-            return self.last, self.last_entity, 0.75
+            if self.last is not None and self.last_at is not None and start - self.last_at < 600:
+                return self.last, self.last_entity, 0.75
+            # no speaker just before: the nearest person (he/she) or group (it/they) named before
+            wanted = ("PERSON",) if low in ("he", "she", "him", "her", "i") else ("ORG", "GPE", "NORP", "PERSON")
+            earlier = [m for m in self.mentions if m["end"] <= start and m["label"] in wanted]
+            if earlier:
+                return earlier[-1]["canonical"], earlier[-1]["entity_id"], 0.6
+            if self.last is not None:
+                return self.last, self.last_entity, 0.5
+            return None, None, 0.0
         if re.fullmatch(r"(?:the |this |that )?(?:statement|report|communiqu[eé]|release|letter|readout)", low):
             if self.statement_issuer:
                 return self.statement_issuer[0], self.statement_issuer[1], 0.8
@@ -265,9 +283,9 @@ class _Speakers:
             return name, (entity["entity_id"] if entity else None), 0.85
         return phrase, (entity["entity_id"] if entity else None), 0.9
 
-    def remember(self, speaker: str | None, entity_id: str | None, sentence: str) -> None:
+    def remember(self, speaker: str | None, entity_id: str | None, sentence: str, at: int | None = None) -> None:
         if speaker:
-            self.last, self.last_entity = speaker, entity_id
+            self.last, self.last_entity, self.last_at = speaker, entity_id, at
             # "In a statement, X said ...": a later "the statement said" is X's
             if re.search(r"\bstatement\b", sentence, re.I) and not re.search(r"statement", speaker, re.I):
                 self.statement_issuer = (speaker, entity_id)
@@ -376,7 +394,7 @@ def extract_claims(doc, text: str, mentions: list[dict]) -> list[Claim]:
                       if not any(o is not c and o.start <= c.verb_at < o.end for o in found_here)]
         for claim in found_here:
             covered.append((claim.start, claim.end))
-            speakers.remember(claim.speaker, claim.speaker_entity_id, sent_text)
+            speakers.remember(claim.speaker, claim.speaker_entity_id, sent_text, sent.end_char)
 
         if not found_here:
             found_here.extend(_according_to(sent, text, speakers, s_index))
@@ -424,7 +442,7 @@ def _according_to(sent, text: str, speakers: _Speakers, s_index: int) -> list[Cl
             content = content.rstrip(" .")
             if len(content.split()) < 3:
                 continue
-            speakers.remember(speaker, entity_id, sent.text)
+            speakers.remember(speaker, entity_id, sent.text, sent.end_char)
             return [Claim(speaker, entity_id, content, "according to", False, c_start, c_end, sent.text.strip(),
                           s_index, round(confidence * 0.9, 2))]
     return []

@@ -1,0 +1,144 @@
+"""Claims: one test per construction, on sentences composed for it."""
+
+import re
+
+import polars as pl
+
+from transforms.analysis import analysed_tables
+from transforms.schemas import ARTICLE
+
+ATTRIBUTION = re.compile(r"\b(said|says|told|tells|stated|added|according to)\b")
+
+
+def claims_of(nlp, text: str) -> list[dict]:
+    row = dict.fromkeys(ARTICLE)
+    row.update(article_id="a1", text=text, language="en", source_uri="x", text_hash="x", word_count=1,
+               pipeline_version="t")
+    return analysed_tables(pl.DataFrame([row], schema=ARTICLE), nlp)["claim"].to_dicts()
+
+
+def one(claims, phrase):
+    hits = [c for c in claims if phrase in c["text"]]
+    assert hits, f"no claim holds {phrase!r}: {[c['text'] for c in claims]}"
+    return hits[0]
+
+
+def test_that_clause(nlp):
+    c = one(claims_of(nlp, "The mayor said that the bridge would reopen in May."), "the bridge would reopen in May")
+    assert c["speaker"] == "mayor" and c["reporting_verb"] == "say" and not c["is_direct_quote"]
+    assert not c["text"].startswith("that")
+
+
+def test_offsets_point_at_the_content(nlp):
+    text = "Officials warned that the river could flood the lower town."
+    c = one(claims_of(nlp, text), "river could flood")
+    assert text[c["start_char"]:c["end_char"]] == c["text"]
+    assert 0 < c["confidence"] <= 1
+
+
+def test_inverted_attribution(nlp):
+    c = one(claims_of(nlp, "The reservoir is nearly empty, the water board said."), "reservoir is nearly empty")
+    assert c["speaker"] == "water board"
+    assert not ATTRIBUTION.search(c["text"])
+
+
+def test_curly_quote_with_attribution_after(nlp):
+    c = one(claims_of(nlp, "“We will not raise taxes this year,” the finance minister said."), "will not raise taxes")
+    assert c["is_direct_quote"] and c["speaker"] == "finance minister"
+    assert "”" not in c["text"] and "“" not in c["text"]
+
+
+def test_straight_quote_with_attribution_before(nlp):
+    c = one(claims_of(nlp, 'Maria Lopez told reporters: "The vote was fair and the count was clean."'), "vote was fair")
+    assert c["speaker"] == "Maria Lopez" and c["is_direct_quote"]
+
+
+def test_quote_split_by_its_attribution_continues_with_the_same_speaker(nlp):
+    text = "“The port is open again,” said Daniel Okafor. “Cargo will move by Monday.”"
+    claims = claims_of(nlp, text)
+    assert one(claims, "port is open again")["speaker"] == "Daniel Okafor"
+    second = one(claims, "Cargo will move by Monday")
+    assert second["speaker"] == "Daniel Okafor" and second["is_direct_quote"]
+
+
+def test_quote_over_several_sentences(nlp):
+    text = ("Priya Raman spoke after the vote. “Members have been patient. They deserve a fair deal. "
+            "We accept this offer,” she said.")
+    c = one(claims_of(nlp, text), "We accept this offer")
+    assert "Members have been patient" in c["text"] and c["speaker"] == "Priya Raman"
+
+
+def test_pronoun_speaker_is_resolved(nlp):
+    text = "Defence Minister Khawaja Asif spoke to reporters in Karachi. He said the talks had entered an indefinite phase."
+    c = one(claims_of(nlp, text), "talks had entered an indefinite phase")
+    assert c["speaker"] == "Khawaja Asif" and c["speaker_entity_id"] is not None
+
+
+def test_short_role_takes_its_fullest_form(nlp):
+    text = ("Pakistan’s Foreign Office Spokesperson said the talks had collapsed. "
+            "The spokesperson said Pakistan would not negotiate with armed groups.")
+    c = one(claims_of(nlp, text), "would not negotiate")
+    assert c["speaker"] == "Pakistan’s Foreign Office Spokesperson"
+
+
+def test_role_before_a_name_resolves_to_the_person(nlp):
+    text = ("Northgate's chief executive Daniel Okafor met the union. "
+            "“The agreement is fair,” Northgate's chief executive said.")
+    assert one(claims_of(nlp, text), "agreement is fair")["speaker"] == "Daniel Okafor"
+
+
+def test_subject_elided_continuation_inherits_the_speaker(nlp):
+    text = ("The council said there were problems with the budget. "
+            "But said that the schools would stay open all year.")
+    assert one(claims_of(nlp, text), "schools would stay open")["speaker"] == "council"
+
+
+def test_parenthetical_attribution(nlp):
+    text = "The second round in Geneva, the ministry said, was meant to agree a timetable."
+    c = one(claims_of(nlp, text), "was meant to agree a timetable")
+    assert c["speaker"] == "ministry" and "ministry said" not in c["text"]
+
+
+def test_participle_inherits_the_subject_of_its_clause(nlp):
+    text = "The union accepted the offer, noting that members had voted by a large majority."
+    assert one(claims_of(nlp, text), "members had voted")["speaker"] == "union"
+
+
+def test_speech_act_keeps_its_verb(nlp):
+    claims = claims_of(nlp, "The government accused the company of hiding losses for three years.")
+    c = one(claims, "hiding losses")
+    assert c["text"].startswith("accused the company") and c["speaker"] == "government"
+
+
+def test_according_to(nlp):
+    c = one(claims_of(nlp, "According to the British Ports Association, the strike delayed forty ships."),
+            "the strike delayed forty ships")
+    assert c["speaker"] == "British Ports Association" and not ATTRIBUTION.search(c["text"])
+
+
+def test_statement_resolves_to_its_issuer(nlp):
+    text = ("In a statement, the health ministry said hospitals were full. "
+            "The statement said more beds would be added next month.")
+    assert one(claims_of(nlp, text), "more beds would be added")["speaker"] == "health ministry"
+
+
+def test_nested_reporting_verb_is_part_of_the_content(nlp):
+    text = "Officials said Pakistan has accused the Taliban of stalling the talks."
+    claims = claims_of(nlp, text)
+    assert len(claims) == 1 and claims[0]["speaker"] == "Officials"
+
+
+def test_bullet_summaries_are_text_like_any_other(nlp):
+    text = "KEY POINTS\n\nThe mayor said the bridge would reopen in May.\n\nThe council said fares would rise."
+    claims = claims_of(nlp, text)
+    assert {c["speaker"] for c in claims} == {"mayor", "council"}
+
+
+def test_actions_are_not_claims(nlp):
+    text = "The army rejected the plan and refused to move. Troops crossed the river on Friday."
+    assert claims_of(nlp, text) == []
+
+
+def test_no_pronoun_is_ever_a_speaker(nlp):
+    claims = claims_of(nlp, "He said the bridge would reopen in May.")
+    assert all((c["speaker"] or "").lower() not in {"he", "she", "they", "it"} for c in claims)
