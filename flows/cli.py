@@ -28,6 +28,8 @@ def _check_db_writable(db: str) -> str | None:
     probe = parent
     while not probe.exists():
         probe = probe.parent
+    if not probe.is_dir():
+        return f"cannot write warehouse {db}: {probe} is a file, not a folder"
     if not os.access(probe, os.W_OK):
         return f"cannot write warehouse {db}: {probe} is not writable"
     if path.exists() and not os.access(path, os.W_OK):

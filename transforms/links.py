@@ -24,6 +24,7 @@ STORY_SCHEMA = {"article_id": pl.String, "story_id": pl.String}
 GROUP_SCHEMA = {"claim_id": pl.String, "claim_group_id": pl.String}
 
 NUM_PERM = 64
+MIN_SHINGLES = 10
 TEXT_JACCARD = 0.5          # near-duplicate texts: one story whatever the dates
 ENTITY_SIMILARITY = 0.45    # weighted overlap of salient entities for a same-story pair
 MIN_SHARED_ENTITIES = 3
@@ -31,7 +32,7 @@ STORY_WINDOW = timedelta(days=3)
 SALIENT_PER_ARTICLE = 8
 CLAIM_SIMILARITY = 0.25
 
-_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_WORD = re.compile(r"\w+", re.UNICODE)
 STOPWORDS = frozenset(
     "a an the and or but if of to in on at by for with from as is are was were be been being has have had do does "
     "did that this these those it its they them their he she his her we our you your i not no nor so than then "
@@ -63,11 +64,9 @@ def _shingles(text: str, n: int = 5) -> set[str]:
     return {" ".join(words[i: i + n]) for i in range(max(0, len(words) - n + 1))}
 
 
-def _minhash(text: str) -> MinHash:
+def _minhash(shingles: set[str]) -> MinHash:
     mh = MinHash(num_perm=NUM_PERM, seed=7)
-    shingles = _shingles(text)
-    if shingles:
-        mh.update_batch([s.encode("utf-8") for s in shingles])
+    mh.update_batch([s.encode("utf-8") for s in shingles])
     return mh
 
 
@@ -120,7 +119,10 @@ def linked_stories(articles: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFra
     lsh = MinHashLSH(threshold=TEXT_JACCARD, num_perm=NUM_PERM)
     hashes = {}
     for r in rows:
-        hashes[r["article_id"]] = _minhash(r["text"] or "")
+        shingles = _shingles(r["text"] or "")
+        if len(shingles) < MIN_SHINGLES:
+            continue  # too short to call anything a near-duplicate of it
+        hashes[r["article_id"]] = _minhash(shingles)
         lsh.insert(r["article_id"], hashes[r["article_id"]])
 
     postings: dict[str, list[str]] = defaultdict(list)
@@ -134,7 +136,7 @@ def linked_stories(articles: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFra
     for r in rows:
         aid = r["article_id"]
         uf.find(aid)
-        for other in lsh.query(hashes[aid]):
+        for other in (lsh.query(hashes[aid]) if aid in hashes else []):
             if other != aid and hashes[aid].jaccard(hashes[other]) >= TEXT_JACCARD:
                 uf.union(aid, other)
         candidates = Counter()

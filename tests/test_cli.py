@@ -1,0 +1,51 @@
+"""The `wirehouse` console script, run as a user runs it."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+
+WIREHOUSE = str(Path(sys.executable).parent / "wirehouse")
+
+
+def run(*args, env_home=None, timeout=300):
+    env = dict(os.environ)
+    if env_home:
+        env["PREFECT_HOME"] = str(env_home)
+    return subprocess.run([WIREHOUSE, *args], capture_output=True, text=True, timeout=timeout, env=env)
+
+
+def test_no_such_input_is_a_one_line_error(tmp_path):
+    result = run("run", str(tmp_path / "missing"), "--db", str(tmp_path / "w.duckdb"))
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"wirehouse: no such input: {tmp_path / 'missing'}"
+    assert not (tmp_path / "w.duckdb").exists()
+
+
+def test_unwritable_db_is_a_one_line_error(tmp_path, seed_dir):
+    a_file = tmp_path / "plain-file"
+    a_file.write_text("x")
+    a_folder = tmp_path / "folder.duckdb"
+    a_folder.mkdir()
+    cases = {str(a_file / "w.duckdb"): "is a file, not a folder", str(a_folder): "is a folder, not a file"}
+    if os.geteuid() != 0:  # root may write anywhere
+        locked = tmp_path / "locked"
+        locked.mkdir(mode=0o500)
+        cases[str(locked / "w.duckdb")] = "is not writable"
+    for db, message in cases.items():
+        result = run("run", str(seed_dir), "--db", db)
+        assert result.returncode == 2
+        assert len(result.stderr.strip().splitlines()) == 1 and message in result.stderr, result.stderr
+
+
+def test_a_run_through_the_console_script(tmp_path, seed_dir):
+    db = tmp_path / "w.duckdb"
+    (seed_dir / "empty.html").write_bytes(b"")
+    result = run("run", str(seed_dir), "--db", str(db), env_home=tmp_path / "prefect")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "articles" in result.stdout and "rejected: empty file" in result.stdout
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("select status, count(*) from document group by 1 order by 1").fetchall() == [
+            ("article", 2), ("rejected", 1)]

@@ -1,0 +1,79 @@
+"""Stories and claim groups on tiny frames."""
+
+from datetime import UTC, datetime
+
+import polars as pl
+
+from transforms.links import linked_claims, linked_stories
+
+T0 = datetime(2025, 11, 9, 5, tzinfo=UTC)
+
+
+def articles(rows):
+    return pl.DataFrame(rows, schema={"article_id": pl.String, "source": pl.String,
+                                      "published_at": pl.Datetime("us", "UTC"), "text": pl.String,
+                                      "story_id": pl.String})
+
+
+def mentions(pairs):
+    return pl.DataFrame(pairs, schema={"article_id": pl.String, "entity_id": pl.String}, orient="row")
+
+
+BACKGROUND = [(f"bg{i}", f"e{i}") for i in range(40)]  # other articles, other entities: makes the shared ones rare
+
+
+def test_same_entities_same_days_different_outlets_are_one_story():
+    arts = articles([
+        {"article_id": "a", "source": "A", "published_at": T0, "text": "one text about talks", "story_id": None},
+        {"article_id": "b", "source": "B", "published_at": T0, "text": "another wording entirely", "story_id": None},
+        {"article_id": "c", "source": "C", "published_at": datetime(2024, 1, 1, tzinfo=UTC),
+         "text": "old story, same people", "story_id": None},
+    ])
+    shared = ["pak", "taliban", "ttp", "istanbul", "doha"]
+    m = mentions([(a, e) for a in "abc" for e in shared] + BACKGROUND)
+    stories = dict(linked_stories(arts, m).iter_rows())
+    assert stories["a"] == stories["b"]
+    assert stories["c"] != stories["a"]  # same entities a year apart: another story
+
+
+def test_one_shared_entity_is_not_a_story():
+    arts = articles([
+        {"article_id": "a", "source": "A", "published_at": T0, "text": "a phone review", "story_id": None},
+        {"article_id": "b", "source": "B", "published_at": T0, "text": "a phone launch", "story_id": None},
+    ])
+    m = mentions([("a", "acme"), ("a", "reviewer"), ("b", "acme"), ("b", "london"), ("b", "ceo")] + BACKGROUND)
+    stories = dict(linked_stories(arts, m).iter_rows())
+    assert stories["a"] != stories["b"]
+
+
+def test_near_duplicate_texts_are_one_story_and_existing_ids_are_kept():
+    text = " ".join(f"word{i}" for i in range(300))
+    arts = articles([
+        {"article_id": "a", "source": "A", "published_at": T0, "text": text, "story_id": "s-old"},
+        {"article_id": "b", "source": "B", "published_at": None, "text": text + " extra", "story_id": None},
+    ])
+    stories = dict(linked_stories(arts, mentions([])).iter_rows())
+    assert stories == {"a": "s-old", "b": "s-old"}
+
+
+def test_paraphrased_claims_share_a_group_and_others_do_not():
+    claims = pl.DataFrame([
+        {"claim_id": "c1", "article_id": "a", "text": "the regime was only interested in prolonging the temporary ceasefire", "claim_group_id": None},
+        {"claim_id": "c2", "article_id": "a", "text": "the harvest this autumn was the best in a decade", "claim_group_id": None},
+        {"claim_id": "c3", "article_id": "b", "text": "the regime was interested only in prolonging the temporary ceasefire", "claim_group_id": None},
+        {"claim_id": "c4", "article_id": "b", "text": "schools will reopen after the winter holiday", "claim_group_id": None},
+    ])
+    stories = pl.DataFrame({"article_id": ["a", "b"], "story_id": ["s", "s"]})
+    groups = dict(linked_claims(claims, stories).iter_rows())
+    assert groups["c1"] == groups["c3"]
+    assert len({groups["c1"], groups["c2"], groups["c4"]}) == 3
+
+
+def test_claims_in_different_stories_are_never_grouped():
+    claims = pl.DataFrame([
+        {"claim_id": "c1", "article_id": "a", "text": "prices will rise next year", "claim_group_id": None},
+        {"claim_id": "c2", "article_id": "b", "text": "prices will rise next year", "claim_group_id": None},
+    ])
+    stories = pl.DataFrame({"article_id": ["a", "b"], "story_id": ["s1", "s2"]})
+    groups = dict(linked_claims(claims, stories).iter_rows())
+    assert groups["c1"] != groups["c2"]
