@@ -17,7 +17,7 @@ setup: $(STAMP)
 # uv lives in its own small venv so the project's venv holds only what uv.lock says.
 $(UV):
 	@$(PYTHON) -m venv $(TOOLS)
-	@$(TOOLS)/bin/pip install --quiet "uv==$(UV_VERSION)"
+	@$(TOOLS)/bin/pip install -qq "uv==$(UV_VERSION)"
 
 $(STAMP): pyproject.toml uv.lock | $(UV)
 	@$(UV) sync --frozen --quiet

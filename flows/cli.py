@@ -80,6 +80,56 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from flows import reports
+    from flows.warehouse import WarehouseError
+
+    if args.name is None:
+        for name, description in reports.available_reports().items():
+            print(f"{name:24} {description}")
+        return 0
+    import duckdb
+
+    try:
+        sql = reports.report_sql(args.name)
+        frame = reports.query(args.db, sql, {"entity": args.entity, "since": args.since})
+    except (KeyError, WarehouseError) as exc:
+        return _fail(str(exc).strip("'\""))
+    except duckdb.Error as exc:
+        return _fail(f"report {args.name} failed: {str(exc).splitlines()[0]}")
+    return _emit(frame, args, title=args.name)
+
+
+def cmd_sql(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from flows import reports
+    from flows.warehouse import WarehouseError
+
+    try:
+        frame = reports.query(args.db, args.query)
+    except WarehouseError as exc:
+        return _fail(str(exc))
+    except duckdb.Error as exc:
+        return _fail(str(exc).splitlines()[0])
+    return _emit(frame, args)
+
+
+def _emit(frame, args, title=None) -> int:
+    from flows import reports
+
+    if args.format == "table" and not args.out:
+        reports.print_table(frame, title=title)
+        return 0
+    try:
+        text = reports.write_result(frame, "csv" if args.format == "table" else args.format, args.out)
+    except ValueError as exc:
+        return _fail(str(exc))
+    if text is not None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     from flows.settings import Settings
 
@@ -92,6 +142,23 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--batch-size", type=int, default=None, help="documents per task")
     run.add_argument("--reprocess", action="store_true", help="reprocess documents even when unchanged")
     run.set_defaults(func=cmd_run)
+
+    def output_options(p):
+        p.add_argument("--db", default=defaults.db, help=f"warehouse file (default {defaults.db})")
+        p.add_argument("--format", choices=("table", "csv", "json", "parquet"), default="table")
+        p.add_argument("--out", help="write the result to this file instead of the terminal")
+
+    report = sub.add_parser("report", help="list the SQL reports, or run one")
+    report.add_argument("name", nargs="?", help="report to run (omit to list them)")
+    output_options(report)
+    report.add_argument("--entity", help="only rows about this entity (reports that take it)")
+    report.add_argument("--since", help="only rows from this date on, YYYY-MM-DD (reports that take it)")
+    report.set_defaults(func=cmd_report)
+
+    sql = sub.add_parser("sql", help="run a read-only SQL query on the warehouse")
+    sql.add_argument("query", help="the SELECT to run")
+    output_options(sql)
+    sql.set_defaults(func=cmd_sql)
     return parser
 
 

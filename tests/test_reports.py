@@ -1,0 +1,93 @@
+"""Reports, views and ad-hoc SQL over a warehouse built from the seed pages."""
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+
+from flows.reports import available_reports
+from tests.conftest import SAMPLES, SEED_NAMES
+
+WIREHOUSE = str(Path(sys.executable).parent / "wirehouse")
+REQUIRED = {"who_said_what", "claims_by_speaker", "corroborated_claims", "attribution_conflicts",
+            "entity_cooccurrence", "event_timeline", "story_coverage", "source_summary", "pipeline_runs"}
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory, prefect_harness):
+    from flows.pipeline import wirehouse_pipeline
+
+    folder = tmp_path_factory.mktemp("seeds")
+    for name in SEED_NAMES:
+        shutil.copy(SAMPLES / name, folder / name)
+    db = folder / "w.duckdb"
+    wirehouse_pipeline([str(folder)], db=str(db))
+    return db
+
+
+def cli(*args):
+    return subprocess.run([WIREHOUSE, *args], capture_output=True, text=True, timeout=120)
+
+
+def test_every_required_report_exists_with_a_description():
+    reports = available_reports()
+    assert REQUIRED <= set(reports)
+    assert all(len(d) > 20 for d in reports.values())
+
+
+@pytest.mark.parametrize("name", sorted(REQUIRED))
+def test_each_report_runs_and_returns_rows(warehouse, name):
+    result = cli("report", name, "--db", str(warehouse), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    assert len(json.loads(result.stdout)) > 0
+
+
+def test_the_seed_story_covers_both_outlets(warehouse):
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        stories = con.execute("select outlets, articles from story_coverage").fetchall()
+        corroborated = con.execute("select sources from corroborated_claims").fetchall()
+        conflicts = con.execute("select attributions from attribution_conflicts").fetchall()
+    assert (2, 2) in stories
+    assert corroborated and all(s == 2 for (s,) in corroborated)
+    # one outlet gives a statement to Pakistan's government, the other to the FO spokesperson
+    assert any(any("government" in a for a in attrs) and any("Spokesperson" in a for a in attrs)
+               for (attrs,) in conflicts)
+
+
+def test_parameters_filter(warehouse):
+    result = cli("report", "who_said_what", "--entity", "Khawaja Asif", "--db", str(warehouse), "--format", "json")
+    rows = json.loads(result.stdout)
+    assert rows and {r["speaker"] for r in rows} == {"Khawaja Asif"}
+    later = cli("report", "event_timeline", "--since", "2025-10-01", "--db", str(warehouse), "--format", "json")
+    assert all(r["event_date"] >= "2025-10-01" for r in json.loads(later.stdout))
+
+
+def test_formats(warehouse, tmp_path):
+    out = tmp_path / "stories.parquet"
+    assert cli("report", "story_coverage", "--db", str(warehouse), "--format", "parquet", "--out", str(out)).returncode == 0
+    assert pl.read_parquet(out).height >= 1
+    csv = cli("report", "story_coverage", "--db", str(warehouse), "--format", "csv")
+    assert csv.stdout.splitlines()[0].startswith("story_id,articles,outlets")
+    table = cli("report", "claims_by_speaker", "--db", str(warehouse))
+    assert "Khawaja Asif" in table.stdout
+
+
+def test_ad_hoc_sql_is_read_only(warehouse):
+    ok = cli("sql", "select count(*) as n from article", "--db", str(warehouse), "--format", "json")
+    assert json.loads(ok.stdout) == [{"n": 2}]
+    refused = cli("sql", "delete from article", "--db", str(warehouse))
+    assert refused.returncode == 2 and "read-only" in refused.stderr
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("select count(*) from article").fetchone()[0] == 2
+
+
+def test_unknown_report_and_missing_warehouse_are_one_line_errors(tmp_path, warehouse):
+    assert cli("report", "nope", "--db", str(warehouse)).stderr.strip() == \
+        "wirehouse: no report named 'nope'; `wirehouse report` lists them"
+    missing = cli("report", "story_coverage", "--db", str(tmp_path / "none.duckdb"))
+    assert missing.returncode == 2 and "no warehouse at" in missing.stderr
