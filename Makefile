@@ -30,7 +30,7 @@ test: setup
 	@$(VENV)/bin/python -m pytest -q
 
 bench: setup
-	@$(VENV)/bin/python bench/bench.py
+	@$(VENV)/bin/python bench/bench.py $(BENCH_ARGS)
 
 lint: setup
 	@$(VENV)/bin/ruff check flows transforms tests

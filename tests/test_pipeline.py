@@ -126,3 +126,21 @@ def test_each_run_is_recorded(prefect_harness, seed_dir, db):
     with duckdb.connect(str(db), read_only=True) as con:
         run = con.execute("select documents, articles, rejected, finished_at is not null from pipeline_run").fetchall()
     assert run == [(2, 2, 0, True)]
+
+
+def test_a_later_article_joins_the_existing_story_and_claim_groups(prefect_harness, seed_dir, db, tmp_path):
+    later = tmp_path / "later"
+    later.mkdir()
+    shutil.move(str(seed_dir / "islamabad-daily-2025-11-09.html"), later / "islamabad-daily-2025-11-09.html")
+    wirehouse_pipeline([str(seed_dir)], db=str(db))
+    with duckdb.connect(str(db), read_only=True) as con:
+        (first_story,) = con.execute("select story_id from article").fetchone()
+        first_groups = dict(con.execute("select claim_id, claim_group_id from claim").fetchall())
+    wirehouse_pipeline([str(later)], db=str(db))
+    with duckdb.connect(str(db), read_only=True) as con:
+        stories = {r[0] for r in con.execute("select story_id from article").fetchall()}
+        groups = dict(con.execute("select claim_id, claim_group_id from claim").fetchall())
+        shared = con.execute("select count(*) from corroborated_claims").fetchone()[0]
+    assert stories == {first_story}
+    assert all(groups[c] == g for c, g in first_groups.items())  # earlier ids never change
+    assert shared > 0  # the new article's claims joined the earlier groups

@@ -349,7 +349,8 @@ def extract_claims(doc, text: str, mentions: list[dict]) -> list[Claim]:
                 else:
                     continue
             else:
-                if subject.pos_ not in ("PROPN", "NOUN", "PRON") or subject.lower_ in ("there", "that", "this", "which", "who"):
+                if subject.pos_ not in ("PROPN", "NOUN", "PRON") or subject.lower_ in (
+                        "there", "that", "this", "which", "who", "you", "what", "everyone", "nobody", "somebody"):
                     continue
                 phrase, p_start, p_end = _speaker_phrase(subject)
                 speaker, entity_id, confidence = speakers.resolve(phrase, p_start, p_end, sent_text)

