@@ -56,6 +56,8 @@ def _print_summary(summary: dict) -> None:
     for stage, seconds in summary["seconds_by_stage"].items():
         table.add_row(f"seconds: {stage}", f"{seconds:.2f}")
     console.print(table)
+    for audit, rows in summary.get("failed_audits", {}).items():
+        console.print(f"[bold red]audit {audit} found {rows} bad rows[/] (sql/audits/{audit}.sql)")
 
 
 def cmd_run(args: argparse.Namespace) -> int:

@@ -17,7 +17,14 @@ from prefect.cache_policies import NO_CACHE
 from flows.nlp_model import load_nlp
 from flows.settings import PIPELINE_VERSION, Settings
 from flows.sources import discover, read_file
-from flows.warehouse import drop_orphan_entities, known_articles, known_documents, load_batch, open_warehouse
+from flows.warehouse import (
+    drop_orphan_entities,
+    failed_audits,
+    known_articles,
+    known_documents,
+    load_batch,
+    open_warehouse,
+)
 from transforms.analysis import analysed_tables
 from transforms.articles import (
     RAW_SCHEMA,
@@ -178,6 +185,7 @@ def wirehouse_pipeline(inputs: list[str], db: str = "data/warehouse.duckdb", bat
             "seconds_by_stage": {k: round(v, 2) for k, v in seconds.items()},
             "rows": counts,
             "stories": links["stories"],
+            "failed_audits": failed_audits(con),
         }
         con.execute(
             "update pipeline_run set finished_at = ?, documents = ?, articles = ?, duplicates = ?, rejected = ?, "

@@ -15,6 +15,7 @@ from flows.settings import SQL_DIR
 _LOCK_HOLDER = re.compile(r"PID (\d+)")
 MIGRATIONS_DIR = SQL_DIR / "migrations"
 VIEWS_DIR = SQL_DIR / "views"
+AUDITS_DIR = SQL_DIR / "audits"
 
 # Tables whose rows belong to one article: replaced whole when the article is loaded again.
 ARTICLE_CHILD_TABLES = ("entity_mention", "claim", "event")
@@ -171,3 +172,13 @@ def drop_orphan_entities(con: duckdb.DuckDBPyConnection) -> int:
     return con.execute(
         "delete from entity where entity_id not in (select distinct entity_id from entity_mention)"
     ).fetchone()[0]
+
+
+def failed_audits(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Each audit in sql/audits/ returns the rows that break a rule; the ones with any, and how many."""
+    failures = {}
+    for path in sorted(AUDITS_DIR.glob("*.sql")):
+        count = con.execute(f"select count(*) from ({path.read_text(encoding='utf-8')})").fetchone()[0]
+        if count:
+            failures[path.stem] = count
+    return failures

@@ -29,6 +29,7 @@ def db(tmp_path):
 def test_seed_pages_become_two_clean_articles(prefect_harness, seed_dir, db):
     summary = wirehouse_pipeline([str(seed_dir)], db=str(db))
     assert summary["articles"] == 2 and summary["rejected"] == 0
+    assert summary["failed_audits"] == {}
     with duckdb.connect(str(db), read_only=True) as con:
         rows = con.execute("select title, published_date, language, text, url, word_count, author "
                            "from article order by title").fetchall()

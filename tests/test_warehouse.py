@@ -113,3 +113,15 @@ def test_a_warehouse_held_by_another_process_names_the_holder(tmp_path):
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_audits_find_dangling_rows(tmp_path):
+    from flows.warehouse import failed_audits
+
+    with open_warehouse(str(tmp_path / "w.duckdb")) as con:
+        assert failed_audits(con) == {}
+        con.execute("insert into entity_mention values ('no-article', 'no-entity', 'X', 0, 1, 0, 'ORG')")
+        con.execute("insert into document (document_id, source_uri, status, pipeline_version) "
+                    "values ('d', 'file:///x', 'rejected', 't')")
+        assert failed_audits(con) == {"mentions_point_at_articles_and_entities": 1,
+                                      "documents_account_for_articles": 1}
