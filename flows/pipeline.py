@@ -19,6 +19,7 @@ from flows.settings import PIPELINE_VERSION, Settings
 from flows.sources import discover, read_file
 from flows.warehouse import (
     drop_orphan_entities,
+    merge_entities,
     failed_audits,
     known_articles,
     known_documents,
@@ -34,7 +35,7 @@ from transforms.articles import (
     with_analysis_errors,
 )
 from transforms.ids import content_hash
-from transforms.links import linked_claims, linked_stories
+from transforms.links import entity_merges, linked_claims, linked_stories
 
 
 def batches(items: list, size: int) -> list[list]:
@@ -74,7 +75,9 @@ def load_tables(con, tables: dict[str, pl.DataFrame]) -> None:
 
 @task(cache_policy=NO_CACHE)
 def link_across_sources(con) -> dict[str, int]:
-    """Story ids and claim groups for articles that have none yet; earlier ones keep theirs."""
+    """Entities folded across articles, then story ids and claim groups for articles that have
+    none yet; earlier ones keep theirs."""
+    merge_entities(con, entity_merges(con.execute("select entity_id, name, type, aliases from entity").pl()))
     articles = con.execute(
         "select article_id, source, published_at, text, story_id from article order by article_id"
     ).pl()

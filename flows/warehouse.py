@@ -182,3 +182,30 @@ def failed_audits(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         if count:
             failures[path.stem] = count
     return failures
+
+
+def merge_entities(con: duckdb.DuckDBPyConnection, merges: pl.DataFrame) -> int:
+    """Points every mention, claim and event of each `from_entity_id` at its `to_entity_id`, gives
+    the target the folded entity's name as an alias, and removes the folded entity; one transaction."""
+    if merges.height == 0:
+        return 0
+    folded = merges.to_arrow()  # noqa: F841 (read by DuckDB)
+    con.execute("begin transaction")
+    try:
+        con.execute("update entity_mention set entity_id = f.to_entity_id from folded f "
+                    "where entity_mention.entity_id = f.from_entity_id")
+        con.execute("update claim set speaker_entity_id = f.to_entity_id from folded f "
+                    "where claim.speaker_entity_id = f.from_entity_id")
+        for column in ("actor_entity_id", "target_entity_id", "location_entity_id"):
+            con.execute(f"update event set {column} = f.to_entity_id from folded f where event.{column} = f.from_entity_id")
+        con.execute("""
+            update entity set aliases = list_sort(list_distinct(list_concat(entity.aliases, m.names)))
+            from (select f.to_entity_id, list(e.name) || flatten(list(e.aliases)) as names
+                  from folded f join entity e on e.entity_id = f.from_entity_id group by f.to_entity_id) m
+            where entity.entity_id = m.to_entity_id""")
+        con.execute("delete from entity where entity_id in (select from_entity_id from folded)")
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    return merges.height

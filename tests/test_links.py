@@ -77,3 +77,19 @@ def test_claims_in_different_stories_are_never_grouped():
     stories = pl.DataFrame({"article_id": ["a", "b"], "story_id": ["s1", "s2"]})
     groups = dict(linked_claims(claims, stories).iter_rows())
     assert groups["c1"] != groups["c2"]
+
+
+def test_short_form_in_one_article_folds_into_the_full_name_of_another():
+    from transforms.links import entity_merges
+
+    entities = pl.DataFrame([
+        {"entity_id": "full", "name": "Afghan Taliban", "type": "ORG", "aliases": ["Taliban"]},
+        {"entity_id": "short", "name": "Taliban", "type": "ORG", "aliases": []},
+        {"entity_id": "ttp", "name": "Tehreek-i-Taliban Pakistan", "type": "ORG", "aliases": ["TTP"]},
+        {"entity_id": "pk", "name": "Pakistan", "type": "GPE", "aliases": []},
+        {"entity_id": "john", "name": "John Smith", "type": "PERSON", "aliases": ["Smith"]},
+        {"entity_id": "jane", "name": "Jane Smith", "type": "PERSON", "aliases": ["Smith"]},
+        {"entity_id": "smith", "name": "Smith", "type": "PERSON", "aliases": []},
+    ])
+    merges = dict(entity_merges(entities).iter_rows())
+    assert merges == {"short": "full"}  # Smith is two people; Pakistan is never folded

@@ -18,8 +18,11 @@ from datetime import timedelta
 import polars as pl
 from datasketch import MinHash, MinHashLSH
 
+from transforms.entities import name_key
+from transforms.gazetteer import country_name, is_city
 from transforms.ids import stable_id
 
+MERGE_SCHEMA = {"from_entity_id": pl.String, "to_entity_id": pl.String}
 STORY_SCHEMA = {"article_id": pl.String, "story_id": pl.String}
 GROUP_SCHEMA = {"claim_id": pl.String, "claim_group_id": pl.String}
 
@@ -252,3 +255,32 @@ def linked_claims(claims: pl.DataFrame, stories: pl.DataFrame) -> pl.DataFrame:
         group = existing[0] if existing else stable_id("claim_group", min(m["claim_id"] for m in members))
         out.extend({"claim_id": m["claim_id"], "claim_group_id": m["claim_group_id"] or group} for m in members)
     return pl.DataFrame(out, schema=GROUP_SCHEMA).sort("claim_id")
+
+
+def entity_merges(entities: pl.DataFrame) -> pl.DataFrame:
+    """Entities to fold into another across articles: an entity whose whole name is, elsewhere in
+    the warehouse, a short form of exactly one other entity of the same kind ("Taliban" in one
+    article, "Afghan Taliban" with the alias "Taliban" in another; "Asif" -> "Khawaja Asif").
+    Countries and cities are never folded (their names are already canonical), and a short form
+    that names two entities (two people called Smith) folds nothing.
+
+    `entities`: entity_id, name, type, aliases.
+    """
+    def kind(label: str) -> str:
+        return "person" if label == "PERSON" else "thing"
+
+    targets: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for row in entities.iter_rows(named=True):
+        for alias in row["aliases"] or []:
+            targets[(kind(row["type"]), name_key(alias))].add(row["entity_id"])
+    merges = []
+    for row in entities.sort("entity_id").iter_rows(named=True):
+        if country_name(row["name"]) or is_city(row["name"]):
+            continue
+        found = targets.get((kind(row["type"]), name_key(row["name"])), set()) - {row["entity_id"]}
+        if len(found) == 1:
+            merges.append({"from_entity_id": row["entity_id"], "to_entity_id": found.pop()})
+    # never chain: a target that is itself folded keeps its own rows
+    folded = {m["from_entity_id"] for m in merges}
+    merges = [m for m in merges if m["to_entity_id"] not in folded]
+    return pl.DataFrame(merges, schema=MERGE_SCHEMA)
