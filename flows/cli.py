@@ -71,14 +71,33 @@ def cmd_run(args: argparse.Namespace) -> int:
     problem = _check_db_writable(args.db)
     if problem:
         return _fail(problem)
-    from flows.pipeline import wirehouse_pipeline
+    from flows.settings import Settings
+    from flows.warehouse import open_warehouse
 
     try:
-        summary = wirehouse_pipeline(inputs=args.inputs, db=args.db, batch_size=args.batch_size,
-                                     reprocess=args.reprocess or None)
+        # Take the warehouse before Prefect starts: a second run learns at once (after the lock
+        # timeout) that another process holds the file. The flow's own connection, in this same
+        # process, shares this one's database instance and so its lock.
+        with open_warehouse(args.db, lock_timeout=Settings().lock_timeout_seconds):
+            from flows.pipeline import wirehouse_pipeline
+
+            summary = wirehouse_pipeline(inputs=args.inputs, db=args.db, batch_size=args.batch_size,
+                                         reprocess=args.reprocess or None)
     except WarehouseError as exc:
         return _fail(str(exc))
     _print_summary(summary)
+    return 0
+
+
+def cmd_snapshot(args: argparse.Namespace) -> int:
+    """A read-only copy for analysts, so their sessions never block a run."""
+    from flows.warehouse import WarehouseError, snapshot
+
+    try:
+        tables = snapshot(args.db, args.out)
+    except WarehouseError as exc:
+        return _fail(str(exc))
+    print(f"wrote {args.out} ({tables} tables); open it with duckdb -readonly {args.out}")
     return 0
 
 
@@ -156,6 +175,11 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--entity", help="only rows about this entity (reports that take it)")
     report.add_argument("--since", help="only rows from this date on, YYYY-MM-DD (reports that take it)")
     report.set_defaults(func=cmd_report)
+
+    snap = sub.add_parser("snapshot", help="copy the warehouse to a file analysts can hold open")
+    snap.add_argument("out", help="the copy to write (replaced if it exists)")
+    snap.add_argument("--db", default=defaults.db, help=f"warehouse file (default {defaults.db})")
+    snap.set_defaults(func=cmd_snapshot)
 
     sql = sub.add_parser("sql", help="run a read-only SQL query on the warehouse")
     sql.add_argument("query", help="the SELECT to run")

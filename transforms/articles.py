@@ -116,6 +116,7 @@ def classified_documents(
             "status": "rejected",
             "reason": page["reason"],
             "article_id": None,
+            "analysis_error": None,
             "encoding": page["encoding"],
             "pipeline_version": pipeline_version,
             "run_id": run_id,
@@ -149,15 +150,12 @@ def classified_documents(
 
 def with_analysis_errors(documents: pl.DataFrame, errors: pl.DataFrame) -> pl.DataFrame:
     """Documents whose article could not be analysed keep status `article` (the text is kept)
-    and say why their entities, claims and events are missing."""
+    and say in `analysis_error` why their entities, claims and events are missing."""
     if errors.height == 0:
         return documents
     return (
-        documents.join(errors.rename({"reason": "analysis_reason"}), on="article_id", how="left")
-        .with_columns(
-            pl.when(pl.col("status") == "article").then(pl.coalesce("analysis_reason", "reason"))
-            .otherwise(pl.col("reason")).alias("reason")
-        )
-        .drop("analysis_reason")
+        documents.drop("analysis_error")
+        .join(errors.rename({"reason": "analysis_error"}), on="article_id", how="left")
+        .with_columns(pl.when(pl.col("status") == "article").then(pl.col("analysis_error")).alias("analysis_error"))
         .select(list(DOCUMENT))
     )

@@ -13,6 +13,7 @@ DOCUMENT = {
     "status": pl.String,  # article | duplicate | rejected
     "reason": pl.String,
     "article_id": pl.String,
+    "analysis_error": pl.String,
     "encoding": pl.String,
     "pipeline_version": pl.String,
     "run_id": pl.String,
