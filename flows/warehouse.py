@@ -2,6 +2,7 @@
 migrating its schema, and loading one batch per transaction through Arrow."""
 
 import re
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -62,12 +63,17 @@ def migrate(con: duckdb.DuckDBPyConnection, directory: Path = MIGRATIONS_DIR) ->
             raise
     for path in sorted(VIEWS_DIR.glob("*.sql")):
         con.execute(path.read_text(encoding="utf-8"))
+    # Write the schema into the file now, so the write-ahead log never holds DDL: DuckDB 1.5.5
+    # cannot replay a logged CREATE TABLE whose default calls a function (current_timestamp)
+    # after a kill -9 ("GetDefaultDatabase with no default database set").
+    con.execute("checkpoint")
     return newest
 
 
 def _connect_with_retry(path: str, read_only: bool, timeout: float) -> duckdb.DuckDBPyConnection:
     deadline = time.monotonic() + timeout
     delay = 0.2
+    told = False
     while True:
         try:
             return duckdb.connect(path, read_only=read_only)
@@ -75,9 +81,13 @@ def _connect_with_retry(path: str, read_only: bool, timeout: float) -> duckdb.Du
             message = str(exc)
             if "lock" not in message.lower():
                 raise WarehouseError(f"cannot open warehouse {path}: {message.splitlines()[0]}") from exc
+            holder = _LOCK_HOLDER.search(message)
+            who = f" (pid {holder.group(1)})" if holder else ""
+            if not told and timeout > 0:
+                print(f"wirehouse: warehouse {path} is in use by another process{who}; "
+                      f"waiting up to {timeout:.0f} s", file=sys.stderr, flush=True)
+                told = True
             if time.monotonic() >= deadline:
-                holder = _LOCK_HOLDER.search(message)
-                who = f" (pid {holder.group(1)})" if holder else ""
                 raise WarehouseError(
                     f"warehouse {path} is in use by another process{who}; waited {timeout:.0f} s. "
                     "Close the other session, or query a copy made with `wirehouse snapshot`."
