@@ -15,14 +15,12 @@ ANALYSED_LANGUAGES = {"en"}
 ANALYSIS_ERRORS = {"article_id": pl.String, "reason": pl.String}
 
 
-def parsed_docs(articles: pl.DataFrame, nlp, batch_size: int = 32) -> list:
-    """spaCy docs in article order; None for an article in a language the model does not read."""
+def parsed_docs(articles: pl.DataFrame, nlp, batch_size: int = 32):
+    """(row index, spaCy doc) in article order for the articles in a language the model reads.
+    A generator: each doc can be dropped once used, so memory holds one nlp batch, not all docs."""
     texts = articles["text"].to_list()
     wanted = [i for i, lang in enumerate(articles["language"].to_list()) if lang in ANALYSED_LANGUAGES]
-    docs: list = [None] * len(texts)
-    for i, doc in zip(wanted, nlp.pipe((texts[i] for i in wanted), batch_size=batch_size), strict=True):
-        docs[i] = doc
-    return docs
+    yield from zip(wanted, nlp.pipe((texts[i] for i in wanted), batch_size=batch_size), strict=True)
 
 
 def mentions_by_article(mentions: pl.DataFrame, entities: pl.DataFrame) -> dict[str, list[dict]]:
@@ -54,9 +52,7 @@ def analysed_tables(articles: pl.DataFrame, nlp, batch_size: int = 32) -> dict[s
     parts: dict[str, list[pl.DataFrame]] = {"entity": [], "entity_mention": [], "claim": [], "event": []}
     errors = []
     docs = parsed_docs(articles, nlp, batch_size) if articles.height else []
-    for index, doc in enumerate(docs):
-        if doc is None:
-            continue
+    for index, doc in docs:
         article = articles.slice(index, 1)
         try:
             tables = _one_article(article, doc)
