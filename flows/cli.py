@@ -189,6 +189,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    import logging
+
+    # trafilatura logs every page it gives up on; the run summary already counts them with reasons
+    logging.getLogger("trafilatura").setLevel(logging.ERROR)
     args = build_parser().parse_args(argv)
     return args.func(args)
 
