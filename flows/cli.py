@@ -48,6 +48,8 @@ def _print_summary(summary: dict) -> None:
     table.add_row("duplicates", str(summary["duplicates"]))
     table.add_row("rejected", str(summary["rejected"]))
     table.add_row("unchanged (skipped)", str(summary["unchanged"]))
+    table.add_row("downloaded", str(summary.get("downloaded", 0)))
+    table.add_row("not modified (HTTP 304)", str(summary.get("not_modified", 0)))
     for reason, count in summary["rejected_by_reason"].items():
         table.add_row(f"  rejected: {reason}", str(count))
     table.add_row("stories", str(summary["stories"]))
@@ -83,6 +85,24 @@ def cmd_run(args: argparse.Namespace) -> int:
 
             summary = wirehouse_pipeline(inputs=args.inputs, db=args.db, batch_size=args.batch_size,
                                          reprocess=args.reprocess or None)
+    except WarehouseError as exc:
+        return _fail(str(exc))
+    _print_summary(summary)
+    return 0
+
+
+def cmd_rebuild(args: argparse.Namespace) -> int:
+    """Every table re-derived from the raw documents the warehouse keeps; no network."""
+    from flows.settings import Settings
+    from flows.warehouse import WarehouseError, open_warehouse
+
+    if not Path(args.db).exists():
+        return _fail(f"no warehouse at {args.db}")
+    try:
+        with open_warehouse(args.db, lock_timeout=Settings().lock_timeout_seconds):
+            from flows.pipeline import wirehouse_pipeline
+
+            summary = wirehouse_pipeline(inputs=[], db=args.db, batch_size=args.batch_size, rebuild=True)
     except WarehouseError as exc:
         return _fail(str(exc))
     _print_summary(summary)
@@ -157,8 +177,10 @@ def build_parser() -> argparse.ArgumentParser:
     defaults = Settings()
     parser = argparse.ArgumentParser(prog="wirehouse", description="News pages into a DuckDB warehouse of facts.")
     sub = parser.add_subparsers(dest="command", required=True)
-    run = sub.add_parser("run", help="run the pipeline over pages, folders of pages")
-    run.add_argument("inputs", nargs="+", metavar="INPUT", help="a .html/.htm/.html.gz file or a folder of them")
+    run = sub.add_parser("run", help="run the pipeline over pages, folders, URLs, feeds, sitemaps, URL lists, WARC")
+    run.add_argument("inputs", nargs="+", metavar="INPUT",
+                     help="a .html/.htm/.html.gz file, a folder of them, an http(s) URL (page, RSS/Atom feed or "
+                          "XML sitemap), a .txt list of URLs, or a .warc/.warc.gz archive")
     run.add_argument("--db", default=defaults.db, help=f"warehouse file (default {defaults.db})")
     run.add_argument("--batch-size", type=int, default=None, help="documents per task")
     run.add_argument("--reprocess", action="store_true", help="reprocess documents even when unchanged")
@@ -175,6 +197,11 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--entity", help="only rows about this entity (reports that take it)")
     report.add_argument("--since", help="only rows from this date on, YYYY-MM-DD (reports that take it)")
     report.set_defaults(func=cmd_report)
+
+    rebuild = sub.add_parser("rebuild", help="re-derive every table from the raw documents kept, offline")
+    rebuild.add_argument("--db", default=defaults.db, help=f"warehouse file (default {defaults.db})")
+    rebuild.add_argument("--batch-size", type=int, default=None, help="documents per task")
+    rebuild.set_defaults(func=cmd_rebuild)
 
     snap = sub.add_parser("snapshot", help="copy the warehouse to a file analysts can hold open")
     snap.add_argument("out", help="the copy to write (replaced if it exists)")

@@ -7,7 +7,7 @@ Tasks hand each other DataFrames in process, with caching off so nothing is hash
 import gzip
 import time
 import uuid
-from collections import Counter
+from collections import Counter, deque
 from datetime import UTC, datetime
 
 import polars as pl
@@ -16,7 +16,8 @@ from prefect.cache_policies import NO_CACHE
 
 from flows.nlp_model import load_nlp
 from flows.settings import PIPELINE_VERSION, Settings
-from flows.sources import discover, read_file
+from flows.fetch import Fetcher, fetch_urls
+from flows.sources import DocumentRef, RawDocument, discover, read_file, read_warc_record
 from flows.warehouse import (
     drop_orphan_entities,
     merge_entities,
@@ -33,24 +34,75 @@ from transforms.articles import (
     classified_documents,
     extracted_pages,
     with_analysis_errors,
+    with_fetch_metadata,
 )
+from transforms.feeds import links_in_xml, xml_kind
 from transforms.ids import content_hash
+from transforms.schemas import FETCH
+
+# A 304 answer: the page has not changed since the warehouse got it.
+NOT_MODIFIED = "not modified since the last fetch"
 from transforms.links import entity_merges, linked_claims, linked_stories
 
 
-def batches(items: list, size: int) -> list[list]:
-    """The items in consecutive groups of at most `size`."""
-    return [items[i: i + size] for i in range(0, len(items), size)]
+def _raw_row(doc: RawDocument, **fetch) -> dict:
+    return {"source_uri": doc.source_uri, "data": doc.data, "reason": doc.reason,
+            "header_charset": doc.header_charset, **dict.fromkeys(FETCH), **fetch}
 
 
 @task(cache_policy=NO_CACHE, retries=0)
-def read_documents(paths: list[str], max_bytes: int, max_inflated: int) -> pl.DataFrame:
-    """The raw bytes of a batch of files (or why each cannot be read)."""
+def read_documents(refs: list[DocumentRef], settings: Settings, conditional: dict[str, dict],
+                   fetcher: Fetcher) -> tuple[pl.DataFrame, list[str], dict[str, int]]:
+    """The raw bytes of a batch of documents (or why each has none), the page URLs that any
+    feed or sitemap among them names, and counts (downloads, not modified)."""
+    rows, expanded, counts = [], [], Counter()
+    for ref in refs:
+        if ref.kind == "file":
+            rows.append(_raw_row(read_file(ref.path, settings.max_document_bytes, settings.max_inflated_bytes)))
+        elif ref.kind == "warc":
+            rows.append(_raw_row(read_warc_record(ref, settings.max_document_bytes)))
+        elif ref.kind == "refused":
+            rows.append(_raw_row(RawDocument(ref.uri, None, ref.reason)))
+    urls = [ref.uri for ref in refs if ref.kind == "url"]
+    if urls:
+        for result in fetch_urls(urls, settings.fetch_settings(), conditional, fetcher):
+            fetch = {"http_status": result.status, "fetched_at": result.fetched_at, "final_url": result.final_url,
+                     "etag": result.headers.get("etag"), "last_modified": result.headers.get("last-modified")}
+            if result.not_modified:
+                counts["not_modified"] += 1
+                rows.append(_raw_row(RawDocument(result.url, None, NOT_MODIFIED), **fetch))
+                continue
+            if result.data is None:
+                rows.append(_raw_row(RawDocument(result.url, None, result.reason), **fetch))
+                continue
+            counts["downloaded"] += 1
+            kind = xml_kind(result.data)
+            if kind is not None:
+                links = links_in_xml(result.data, result.final_url or result.url)
+                expanded.extend(links)
+                rows.append(_raw_row(RawDocument(result.url, None, f"a {kind} ({len(links)} links followed), "
+                                                                    "not an article"), **fetch))
+                continue
+            rows.append(_raw_row(RawDocument(result.url, result.data, header_charset=result.charset), **fetch))
+    return pl.DataFrame(rows, schema=RAW_SCHEMA), expanded, dict(counts)
+
+
+def read_kept_documents(con, refs: list[DocumentRef]) -> pl.DataFrame:
+    """Raw documents from the warehouse's own store, for a rebuild without the network."""
+    wanted = pl.DataFrame({"source_uri": [r.uri for r in refs], "content_hash": [r.path for r in refs]})  # noqa: F841
+    kept = con.execute(
+        "select w.source_uri, r.data from wanted w join raw_document r using (content_hash)").fetchall()
+    by_uri = {uri: gzip.decompress(data) for uri, data in kept}
+    fetched = con.execute(
+        "select source_uri, http_status, fetched_at, etag, last_modified, final_url from document "
+        "where list_contains(?, source_uri)", [[r.uri for r in refs]]).pl()
+    meta = {r["source_uri"]: r for r in fetched.iter_rows(named=True)}
     rows = []
-    for path in paths:
-        doc = read_file(path, max_bytes, max_inflated)
-        rows.append({"source_uri": doc.source_uri, "data": doc.data, "reason": doc.reason,
-                     "header_charset": doc.header_charset})
+    for ref in refs:
+        extra = {k: v for k, v in meta.get(ref.uri, {}).items() if k in FETCH}
+        data = by_uri.get(ref.uri)
+        rows.append(_raw_row(RawDocument(ref.uri, data, None if data else "raw bytes missing from the warehouse"),
+                             **extra))
     return pl.DataFrame(rows, schema=RAW_SCHEMA)
 
 
@@ -125,30 +177,69 @@ def _unchanged(raw: pl.DataFrame, known: pl.DataFrame) -> set[str]:
             if r["data"] is not None and (r["source_uri"], content_hash(r["data"])) in seen}
 
 
+def _conditional(con, refs: list[DocumentRef]) -> dict[str, dict]:
+    """ETag and Last-Modified of URLs fetched before whose page is still in the warehouse."""
+    urls = [r.uri for r in refs if r.kind == "url"]
+    if not urls:
+        return {}
+    rows = con.execute(
+        "select source_uri, etag, last_modified from document where list_contains(?, source_uri) "
+        "and status in ('article', 'duplicate') and pipeline_version = ? and (etag is not null or last_modified is not null)",
+        [urls, PIPELINE_VERSION]).fetchall()
+    return {uri: {"etag": etag, "last_modified": modified} for uri, etag, modified in rows}
+
+
+def _kept_refs(con) -> list[DocumentRef]:
+    """Every document whose raw bytes the warehouse keeps, for a rebuild."""
+    rows = con.execute("select d.source_uri, d.content_hash from document d join raw_document r using (content_hash) "
+                       "order by d.source_uri").fetchall()
+    return [DocumentRef("raw", uri, path=digest) for uri, digest in rows]
+
+
 @flow(name="wirehouse-pipeline", log_prints=False)
 def wirehouse_pipeline(inputs: list[str], db: str = "data/warehouse.duckdb", batch_size: int | None = None,
-                       reprocess: bool | None = None) -> dict:
-    """Every page under `inputs` into the warehouse at `db`; returns the run summary."""
+                       reprocess: bool | None = None, rebuild: bool = False) -> dict:
+    """Every document the `inputs` name (files, folders, URLs, feeds, sitemaps, URL lists, WARC
+    archives) into the warehouse at `db`; returns the run summary. With `rebuild`, the inputs are
+    the raw documents the warehouse keeps, re-derived without touching the network."""
     overrides = {"db": db}
     if batch_size is not None:
         overrides["batch_size"] = batch_size
-    if reprocess is not None:
-        overrides["reprocess"] = reprocess
+    if reprocess is not None or rebuild:
+        overrides["reprocess"] = bool(reprocess or rebuild)
     settings = Settings(**overrides)
     run_id = uuid.uuid4().hex[:16]
     started = datetime.now(UTC)
     seconds: Counter = Counter()
     statuses: Counter = Counter()
     reasons: Counter = Counter()
+    fetches: Counter = Counter()
     unchanged_total = 0
-    paths = discover(inputs)
+    documents_total = 0
     with open_warehouse(settings.db, lock_timeout=settings.lock_timeout_seconds) as con:
+        queue = deque(_kept_refs(con) if rebuild else discover(inputs))
+        fetcher = Fetcher(settings.fetch_settings())  # robots.txt and host timing shared by every batch
+        seen = {ref.uri for ref in queue}
         con.execute("insert into pipeline_run (run_id, started_at, pipeline_version, inputs) values (?, ?, ?, ?)",
-                    [run_id, started, PIPELINE_VERSION, [str(i) for i in inputs]])
-        for batch in batches(paths, settings.batch_size):
+                    [run_id, started, PIPELINE_VERSION, ["rebuild"] if rebuild else [str(i) for i in inputs]])
+        while queue:
+            batch = [queue.popleft() for _ in range(min(settings.batch_size, len(queue)))]
+            documents_total += len(batch)
             t0 = time.perf_counter()
-            raw = read_documents(batch, settings.max_document_bytes, settings.max_inflated_bytes)
+            if rebuild:
+                raw = read_kept_documents(con, batch)
+            else:
+                conditional = {} if settings.reprocess else _conditional(con, batch)
+                raw, expanded, counts = read_documents(batch, settings, conditional, fetcher)
+                fetches.update(counts)
+                for url in expanded:  # pages named by a feed or sitemap join the queue, each once
+                    if url not in seen:
+                        seen.add(url)
+                        queue.append(DocumentRef("url", url))
             seconds["read"] += time.perf_counter() - t0
+            not_modified = raw.filter(pl.col("reason") == NOT_MODIFIED)
+            unchanged_total += not_modified.height
+            raw = raw.filter(pl.col("reason").is_null() | (pl.col("reason") != NOT_MODIFIED))
             if not settings.reprocess:
                 skip = _unchanged(raw, known_documents(con, raw["source_uri"].to_list()))
                 unchanged_total += len(skip)
@@ -162,6 +253,7 @@ def wirehouse_pipeline(inputs: list[str], db: str = "data/warehouse.duckdb", bat
             ids = [article_key(u, h) for u, h in zip(candidates["url"], candidates["text_hash"], strict=True)]
             known = known_articles(con, ids, candidates["text_hash"].to_list())
             documents, articles = classified_documents(pages, known, PIPELINE_VERSION, run_id)
+            documents = with_fetch_metadata(documents, raw)
             t0 = time.perf_counter()
             tables = analyse_articles(articles, settings.spacy_model, settings.nlp_batch_size)
             seconds["analyse"] += time.perf_counter() - t0
@@ -179,11 +271,13 @@ def wirehouse_pipeline(inputs: list[str], db: str = "data/warehouse.duckdb", bat
                   for t in ("document", "article", "entity", "entity_mention", "claim", "event")}
         summary = {
             "run_id": run_id,
-            "documents": len(paths),
+            "documents": documents_total,
             "articles": statuses["article"],
             "duplicates": statuses["duplicate"],
             "rejected": statuses["rejected"],
             "unchanged": unchanged_total,
+            "downloaded": fetches["downloaded"],
+            "not_modified": fetches["not_modified"],
             "rejected_by_reason": dict(reasons.most_common()),
             "seconds_by_stage": {k: round(v, 2) for k, v in seconds.items()},
             "rows": counts,
@@ -193,7 +287,7 @@ def wirehouse_pipeline(inputs: list[str], db: str = "data/warehouse.duckdb", bat
         con.execute(
             "update pipeline_run set finished_at = ?, documents = ?, articles = ?, duplicates = ?, rejected = ?, "
             "unchanged = ?, seconds_by_stage = ? where run_id = ?",
-            [datetime.now(UTC), len(paths), statuses["article"], statuses["duplicate"], statuses["rejected"],
+            [datetime.now(UTC), documents_total, statuses["article"], statuses["duplicate"], statuses["rejected"],
              unchanged_total, summary["seconds_by_stage"], run_id],
         )
     return summary

@@ -10,13 +10,14 @@ import polars as pl
 from transforms.decode import decode_html, looks_binary
 from transforms.extract import extract_page
 from transforms.ids import content_hash, stable_id
-from transforms.schemas import ARTICLE, DOCUMENT
+from transforms.schemas import ARTICLE, DOCUMENT, FETCH
 
 RAW_SCHEMA = {
     "source_uri": pl.String,
     "data": pl.Binary,
     "reason": pl.String,
     "header_charset": pl.String,
+    **FETCH,
 }
 
 PAGE_SCHEMA = {
@@ -120,6 +121,7 @@ def classified_documents(
             "encoding": page["encoding"],
             "pipeline_version": pipeline_version,
             "run_id": run_id,
+            **dict.fromkeys(FETCH),
         }
         if page["text"] is None:
             doc["reason"] = doc["reason"] or "no article text found"
@@ -159,3 +161,9 @@ def with_analysis_errors(documents: pl.DataFrame, errors: pl.DataFrame) -> pl.Da
         .with_columns(pl.when(pl.col("status") == "article").then(pl.col("analysis_error")).alias("analysis_error"))
         .select(list(DOCUMENT))
     )
+
+
+def with_fetch_metadata(documents: pl.DataFrame, raw: pl.DataFrame) -> pl.DataFrame:
+    """Documents with what fetching them returned (status, time, ETag, Last-Modified, final URL)."""
+    fetched = raw.select("source_uri", *FETCH).unique(subset=["source_uri"], keep="first")
+    return documents.drop(*FETCH).join(fetched, on="source_uri", how="left").select(list(DOCUMENT))

@@ -17,6 +17,20 @@ DOCUMENT = {
     "encoding": pl.String,
     "pipeline_version": pl.String,
     "run_id": pl.String,
+    "http_status": pl.Int32,
+    "fetched_at": pl.Datetime("us", "UTC"),
+    "etag": pl.String,
+    "last_modified": pl.String,
+    "final_url": pl.String,
+}
+
+# Where a document's bytes came from: the file or record read, or what fetching its URL returned.
+FETCH = {
+    "http_status": pl.Int32,
+    "fetched_at": pl.Datetime("us", "UTC"),
+    "etag": pl.String,
+    "last_modified": pl.String,
+    "final_url": pl.String,
 }
 
 ARTICLE = {
