@@ -24,16 +24,33 @@ BACKGROUND = [(f"bg{i}", f"e{i}") for i in range(40)]  # other articles, other e
 
 def test_same_entities_same_days_different_outlets_are_one_story():
     arts = articles([
-        {"article_id": "a", "source": "A", "published_at": T0, "text": "one text about talks", "story_id": None},
-        {"article_id": "b", "source": "B", "published_at": T0, "text": "another wording entirely", "story_id": None},
+        {"article_id": "a", "source": "A", "published_at": T0,
+         "text": "Negotiators said the ceasefire talks in Istanbul collapsed.", "story_id": None},
+        {"article_id": "b", "source": "B", "published_at": T0,
+         "text": "The Istanbul talks ended without a deal, officials said of the ceasefire.", "story_id": None},
         {"article_id": "c", "source": "C", "published_at": datetime(2024, 1, 1, tzinfo=UTC),
-         "text": "old story, same people", "story_id": None},
+         "text": "Negotiators said the ceasefire talks in Istanbul collapsed.", "story_id": None},
     ])
     shared = ["pak", "taliban", "ttp", "istanbul", "doha"]
     m = mentions([(a, e) for a in "abc" for e in shared] + BACKGROUND)
     stories = dict(linked_stories(arts, m).iter_rows())
     assert stories["a"] == stories["b"]
-    assert stories["c"] != stories["a"]  # same entities a year apart: another story
+    assert stories["c"] != stories["a"]  # same words and entities a year apart: another story
+
+
+def test_alike_words_from_two_outlets_are_one_story_but_not_from_one_outlet():
+    text = "Doctors found that the feather duvet had caused a rare lung disease in the patient. "
+    other = "A rare lung disease in a patient was traced by doctors to his new feather duvet. "
+    unrelated = "The council voted to reopen the bridge in May after long repairs to the road. "
+    arts = articles([
+        {"article_id": "a", "source": "A", "published_at": T0, "text": text * 3, "story_id": None},
+        {"article_id": "b", "source": "B", "published_at": T0, "text": other * 3 + "Doctors said.", "story_id": None},
+        {"article_id": "c", "source": "A", "published_at": T0, "text": other * 3, "story_id": None},
+        {"article_id": "d", "source": "D", "published_at": T0, "text": unrelated + "Traffic will be light.", "story_id": None},
+    ])
+    stories = dict(linked_stories(arts, mentions([])).iter_rows())
+    assert stories["a"] == stories["b"] == stories["c"]  # c joins through b, another outlet
+    assert stories["d"] != stories["a"]
 
 
 def test_one_shared_entity_is_not_a_story():

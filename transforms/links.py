@@ -1,10 +1,11 @@
 """Across sources: which articles report the same story, and which claims state the same thing.
 
 Stories: two articles are one story when their texts nearly repeat each other (MinHash over word
-shingles), or when they share most of their salient entities and were published within a few
-days of each other. Candidates come from a MinHash LSH index and an inverted index of salient
-entities, so the cost grows with the number of articles, not its square. Articles that already
-have a story keep it; new articles join the story of the article they link to.
+shingles), or when two outlets, within a few days of each other, use alike words (TF-IDF cosine)
+or share most of their salient entities. Candidates come from a MinHash LSH index and inverted
+indexes of salient entities and terms, so the cost grows with the number of articles, not its
+square. Articles that already have a story keep it; new articles join the story of the article
+they link to.
 
 Claim groups: within a story, claims of different articles whose content words overlap enough
 (IDF-weighted, so shared rare words count most) share a group.
@@ -29,8 +30,11 @@ GROUP_SCHEMA = {"claim_id": pl.String, "claim_group_id": pl.String}
 NUM_PERM = 64
 MIN_SHINGLES = 10
 TEXT_JACCARD = 0.5          # near-duplicate texts: one story whatever the dates
-ENTITY_SIMILARITY = 0.45    # weighted overlap of salient entities for a same-story pair
-MIN_SHARED_ENTITIES = 3
+STORY_COSINE = 0.30         # TF-IDF cosine of two outlets' texts on one story
+ENTITY_SIMILARITY = 0.55    # weighted overlap of salient entities, with ...
+MIN_SHARED_ENTITIES = 4     # ... this many shared, and ...
+STORY_COSINE_WITH_ENTITIES = 0.20  # ... some shared wording, for a same-story pair
+SALIENT_TERMS = 10
 STORY_WINDOW = timedelta(days=3)
 SALIENT_PER_ARTICLE = 8
 CLAIM_SIMILARITY = 0.25
@@ -108,8 +112,45 @@ def _within_window(a, b) -> bool:
     return abs(a - b) <= STORY_WINDOW
 
 
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+_TERM = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
+
+
+def _text_vectors(rows: list[dict]) -> dict[str, dict[str, float]]:
+    """Unit TF-IDF vectors of the articles' words. Document frequency is counted over sentences,
+    not articles, so that a handful of articles already tells a rare word from a common one."""
+    sentence_freq: Counter = Counter()
+    sentences = 0
+    counts = {}
+    for r in rows:
+        text = (r["text"] or "").lower()
+        parts = [p for p in _SENTENCE.split(text) if p.strip()]
+        sentences += len(parts)
+        for part in parts:
+            sentence_freq.update({w for w in _TERM.findall(part) if w not in STOPWORDS})
+        counts[r["article_id"]] = Counter(w for w in _TERM.findall(text) if w not in STOPWORDS)
+    vectors = {}
+    for aid, tf in counts.items():
+        weights = {w: (1 + math.log(n)) * math.log(1 + sentences / sentence_freq[w]) for w, n in tf.items()}
+        norm = math.sqrt(sum(x * x for x in weights.values())) or 1.0
+        vectors[aid] = {w: x / norm for w, x in weights.items()}
+    return vectors
+
+
+def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(x * b.get(w, 0.0) for w, x in a.items())
+
+
 def linked_stories(articles: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFrame:
     """`story_id` for every article: kept when it has one, else shared with the articles it links to.
+
+    Two articles are one story when their texts nearly repeat each other (MinHash), or when they
+    come from different outlets within STORY_WINDOW and either their words are alike (TF-IDF
+    cosine ≥ STORY_COSINE) or they share most of their salient entities and some wording.
+    Candidates come from an LSH index and from inverted indexes of salient entities and terms,
+    capped per key, so cost grows with the number of articles, not its square.
 
     `articles`: article_id, source, published_at, text, story_id. `mentions`: article_id, entity_id.
     """
@@ -118,6 +159,7 @@ def linked_stories(articles: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFra
     rows = articles.sort("article_id").to_dicts()
     by_id = {r["article_id"]: r for r in rows}
     salient = _salient_entities(mentions, len(rows)) if mentions.height else {}
+    vectors = _text_vectors(rows)
 
     lsh = MinHashLSH(threshold=TEXT_JACCARD, num_perm=NUM_PERM)
     hashes = {}
@@ -131,8 +173,11 @@ def linked_stories(articles: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFra
     postings: dict[str, list[str]] = defaultdict(list)
     for aid, ents in salient.items():
         for eid in ents:
-            postings[eid].append(aid)
-    # an entity in a large share of all articles says little about any pair (cap keeps it linear)
+            postings["e:" + eid].append(aid)
+    for aid, vector in vectors.items():
+        for term, _ in sorted(vector.items(), key=lambda kv: (-kv[1], kv[0]))[:SALIENT_TERMS]:
+            postings["t:" + term].append(aid)
+    # a key shared by a large share of all articles says little about any pair (the cap keeps it linear)
     cap = max(50, int(0.05 * len(rows)))
 
     uf = _UnionFind()
@@ -142,18 +187,17 @@ def linked_stories(articles: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFra
         for other in (lsh.query(hashes[aid]) if aid in hashes else []):
             if other != aid and hashes[aid].jaccard(hashes[other]) >= TEXT_JACCARD:
                 uf.union(aid, other)
-        candidates = Counter()
-        for eid in salient.get(aid, {}):
-            if len(postings[eid]) <= cap:
-                candidates.update(o for o in postings[eid] if o > aid)
-        for other, shared in candidates.items():
-            if shared < MIN_SHARED_ENTITIES:
-                continue
+        keys = [f"e:{e}" for e in salient.get(aid, {})]
+        keys += [f"t:{t}" for t, _ in sorted(vectors[aid].items(), key=lambda kv: (-kv[1], kv[0]))[:SALIENT_TERMS]]
+        candidates = {o for k in keys if len(postings[k]) <= cap for o in postings[k] if o > aid}
+        for other in candidates:
             o = by_id[other]
-            if not _within_window(r["published_at"], o["published_at"]):
+            if (r["source"] or aid) == (o["source"] or other) or not _within_window(r["published_at"], o["published_at"]):
                 continue
-            score, _ = _entity_similarity(salient[aid], salient[other])
-            if score >= ENTITY_SIMILARITY:
+            cosine = _cosine(vectors[aid], vectors[other])
+            entity_score, shared = _entity_similarity(salient.get(aid, {}), salient.get(other, {}))
+            if cosine >= STORY_COSINE or (entity_score >= ENTITY_SIMILARITY and shared >= MIN_SHARED_ENTITIES
+                                          and cosine >= STORY_COSINE_WITH_ENTITIES):
                 uf.union(aid, other)
 
     clusters: dict[str, list[str]] = defaultdict(list)
