@@ -117,3 +117,19 @@ def test_non_english_articles_get_no_entities(nlp):
 
     tables = analysed_tables(pl.DataFrame([row], schema=ARTICLE), nlp)
     assert tables["entity_mention"].height == 0 and tables["claim"].height == 0
+
+
+def test_lowercase_lead_words_and_trailing_numbers_are_not_part_of_names():
+    from transforms.entities import _split_span
+
+    text = "rookie Emil Bemstrom and C. Martinez 1"
+    assert [text[s:e] for s, e, _ in _split_span(text, 0, 20, "PERSON")] == ["Emil Bemstrom"]
+    assert [text[s:e] for s, e, _ in _split_span(text, 25, len(text), "PERSON")] == ["C. Martinez"]
+
+
+def test_a_common_word_opening_a_sentence_is_not_a_name():
+    from transforms.entities import _common_word_at_sentence_start
+
+    text = "Schedule changes were announced. The new schedule starts Monday."
+    assert _common_word_at_sentence_start(text, 0, 8, [0, 33])
+    assert not _common_word_at_sentence_start("Apple said so. Apple is big.", 0, 5, [0, 15])

@@ -83,3 +83,9 @@ def test_bylines_name_people_not_desks(byline, expected):
 def test_language_tags_are_normalised():
     assert [normalise_language(t) for t in ("en-GB", "en_US", "EN", "", None, "x-klingon-1")] == \
         ["en", "en", "en", None, None, None]
+
+
+def test_the_text_outweighs_a_wrong_language_declaration():
+    german = "<p>" + "Die Digitalisierung ist ein Wachstumstreiber für die Krankenhäuser in Deutschland. " * 5 + "</p>"
+    page = extract_page(f'<html lang="en"><body><article>{german}</article></body></html>', "x", now=NOW)
+    assert page["language"] == "de"

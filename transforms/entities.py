@@ -174,6 +174,12 @@ def _split_span(text: str, start: int, end: int, label: str) -> list[tuple[int, 
             if i + 1 < len(words):
                 parts += _split_span(text, words[i + 1][1], end, label)
             return parts
+    # names start with a capital: "rookie Emil Bemstrom", "C. Martinez 1" lose the words around them
+    while len(words) > 1 and not words[0][0][:1].isupper() and not words[0][0][:1].isdigit():
+        words = words[1:]
+    while len(words) > 1 and re.fullmatch(r"[\d.,:/-]+", words[-1][0]):
+        words = words[:-1]
+    start, end = words[0][1], words[-1][2]
     if label == "PERSON":
         last_role = max((i for i, (w, _, _) in enumerate(words) if _is_role(w)), default=-1)
         if last_role >= 0:
@@ -224,6 +230,19 @@ def _sentence_index(sent_starts: list[int], offset: int) -> int:
     return max(lo - 1, 0)
 
 
+def _common_word_at_sentence_start(text: str, start: int, end: int, sent_starts: list[int]) -> bool:
+    """A single capitalised word opening a sentence that the article also uses in lower case
+    ("Schedule changes were ..." beside "the schedule") is a word, not a name."""
+    surface = text[start:end]
+    if " " in surface or not surface[:1].isupper() or surface.isupper():
+        return False
+    index = _sentence_index(sent_starts, start)
+    opening = text[sent_starts[index]:start].strip(" \"“‘'(-—–•\n") if sent_starts else ""
+    if opening:
+        return False
+    return re.search(rf"(?<![\w-]){re.escape(surface.lower())}(?![\w-])", text) is not None
+
+
 def _model_mentions(doc, text: str, sent_starts: list[int]) -> list[Mention]:
     mentions = []
     for ent in doc.ents:
@@ -234,6 +253,8 @@ def _model_mentions(doc, text: str, sent_starts: list[int]) -> list[Mention]:
             if label in ("ORG", "PERSON") and _heading_line(text, start, end) and not country_name(surface):
                 continue
             if not re.search(r"[A-Za-zÀ-ÿ\u0100-\u024f]", surface) or surface.islower():
+                continue
+            if _common_word_at_sentence_start(text, start, end, sent_starts) and label in ("ORG", "PERSON", "PRODUCT"):
                 continue
             mentions.append(Mention(start, end, label, _sentence_index(sent_starts, start)))
     return mentions
@@ -314,7 +335,7 @@ def resolve_article(doc, text: str) -> list[Mention]:
             m.label = "GPE"
         elif m.label in ("ORG", "PERSON") and m.source == "model" and is_city(surface) and " " not in surface:
             m.label = "GPE"
-        elif m.label == "ORG" and _DEMONYM_PLURAL.search(surface) and " " not in surface:
+        elif m.label in ("ORG", "PERSON") and _DEMONYM_PLURAL.search(surface) and " " not in surface:
             m.label = "NORP"  # "Pashtoons", "Afghans": peoples, whatever the model says
         elif m.label != "NORP" and (curated_name(surface) or "") in PEOPLE_VARIANTS.values():
             m.label = "NORP"

@@ -206,7 +206,10 @@ def extract_page(html: str, source_uri: str, now: datetime | None = None) -> dic
 
     url = meta["canonical_url"] or result.url
     host = urlsplit(url).hostname if url and url.startswith("http") else None
-    language = normalise_language(meta["language"]) or detect_language(text)
+    # Templates often declare the site's default language on every page: with enough text, the
+    # text itself is the better witness.
+    detected = detect_language(text) if len(text) >= 200 else None
+    language = detected or normalise_language(meta["language"]) or detect_language(text)
     return {
         "text": text,
         "reason": None,
