@@ -142,3 +142,24 @@ def test_actions_are_not_claims(nlp):
 def test_no_pronoun_is_ever_a_speaker(nlp):
     claims = claims_of(nlp, "He said the bridge would reopen in May.")
     assert all((c["speaker"] or "").lower() not in {"he", "she", "they", "it"} for c in claims)
+
+
+def test_she_skips_a_company_to_find_the_person(nlp):
+    text = ("Taylor Swift spoke at the awards. The label said it had never blocked her music. "
+            "She also accused the label of holding back permission for a documentary.")
+    assert one(claims_of(nlp, text), "holding back permission")["speaker"] == "Taylor Swift"
+
+
+def test_the_writer_is_not_a_speaker(nlp):
+    assert claims_of(nlp, "We estimate that the charity saves a life for every 3,000 dollars.") == []
+
+
+def test_a_quote_before_its_attribution_is_taken_whole(nlp):
+    c = one(claims_of(nlp, "“It’s hard not to, though,” Suter acknowledged."), "It’s hard")
+    assert c["text"] == "It’s hard not to, though" and c["speaker"] == "Suter"
+
+
+def test_a_stray_straight_quote_does_not_flip_later_paragraphs(nlp):
+    text = 'The 5" screen is small.\n\n"We will open in May," the mayor said.'
+    c = one(claims_of(nlp, text), "We will open in May")
+    assert c["is_direct_quote"] and c["speaker"] == "mayor"

@@ -97,9 +97,14 @@ def quote_regions(text: str) -> list[tuple[int, int]]:
         elif ch in _CLOSE and depth_start is not None:
             regions.append((depth_start, i + 1))
             depth_start = None
-    straight = [i for i, ch in enumerate(text) if ch == '"']
-    for a, b in zip(straight[::2], straight[1::2], strict=False):
-        regions.append((a, b + 1))
+    # straight quotes have no direction: pair them in turn within each paragraph, so one stray
+    # mark cannot flip every quotation after it
+    offset = 0
+    for paragraph in text.split("\n"):
+        straight = [offset + i for i, ch in enumerate(paragraph) if ch == '"']
+        for a, b in zip(straight[::2], straight[1::2], strict=False):
+            regions.append((a, b + 1))
+        offset += len(paragraph) + 1
     return sorted(regions)
 
 
@@ -246,7 +251,9 @@ class _Speakers:
     def resolve(self, phrase: str, start: int, end: int, sentence: str) -> tuple[str | None, str | None, float]:
         low = phrase.lower().strip()
         if low in PRONOUNS:
-            if self.last is not None and self.last_at is not None and start - self.last_at < 600:
+            human = low in ("he", "she", "him", "her")
+            if (self.last is not None and self.last_at is not None and start - self.last_at < 600
+                    and (not human or self._is_human(self.last, self.last_entity))):
                 return self.last, self.last_entity, 0.75
             # no speaker just before: the nearest person (he/she) or group (it/they) named before
             wanted = ("PERSON",) if low in ("he", "she", "him", "her", "i") else ("ORG", "GPE", "NORP", "PERSON")
@@ -282,6 +289,17 @@ class _Speakers:
                 return person["canonical"], person["entity_id"], 0.85
             return name, (entity["entity_id"] if entity else None), 0.85
         return phrase, (entity["entity_id"] if entity else None), 0.9
+
+    def _is_human(self, speaker: str, entity_id: str | None) -> bool:
+        """A person, or a role people hold ("the spokesperson"): what "he" or "she" can refer to."""
+        head = speaker.lower().split()[-1] if speaker.split() else ""
+        if head in ROLE_VOCABULARY or head.endswith(("person", "man", "woman", "ist")):
+            return True  # "Pakistan's Foreign Office Spokesperson" is a person, whatever entity it names
+        if entity_id is not None:
+            labels = {m["label"] for m in self.mentions if m["entity_id"] == entity_id}
+            if labels:
+                return "PERSON" in labels
+        return head.endswith(("er", "ent"))  # "the reporter", "the resident"
 
     def remember(self, speaker: str | None, entity_id: str | None, sentence: str, at: int | None = None) -> None:
         if speaker:
@@ -350,7 +368,9 @@ def extract_claims(doc, text: str, mentions: list[dict]) -> list[Claim]:
                     continue
             else:
                 if subject.pos_ not in ("PROPN", "NOUN", "PRON") or subject.lower_ in (
-                        "there", "that", "this", "which", "who", "you", "what", "everyone", "nobody", "somebody"):
+                        "there", "that", "this", "which", "who", "you", "what", "everyone", "nobody", "somebody",
+                        # the writer ("we estimate", "I think") or a parse that made an object the subject
+                        "i", "we", "us", "me", "him", "them"):
                     continue
                 phrase, p_start, p_end = _speaker_phrase(subject)
                 speaker, entity_id, confidence = speakers.resolve(phrase, p_start, p_end, sent_text)
@@ -382,9 +402,10 @@ def extract_claims(doc, text: str, mentions: list[dict]) -> list[Claim]:
                 continue
             region = next(((a, b) for a, b in regions if a <= c_start - 1 < b or a <= c_start < b), None)
             is_quote = region is not None and (region[1] - region[0]) >= 0.6 * (c_end - c_start)
-            if is_quote and region[0] < sent.start_char:
-                # a quotation that began in an earlier sentence: the whole of it is the content
-                content, c_start, c_end = _span_text(text, region[0], min(region[1], max(c_end, region[1])))
+            if is_quote and (region[0] < sent.start_char or not region[0] <= verb.idx < region[1]):
+                # the attribution stands outside the quotation (before it, after it, or in a later
+                # sentence): the whole quotation is the content, whatever the parse cut off
+                content, c_start, c_end = _span_text(text, region[0] + 1, region[1] - 1)
             claim = Claim(speaker, entity_id, content, lemma, is_quote, c_start, c_end, sent_text, s_index,
                           round(confidence * (1.0 if subject is not None else 0.8), 2), verb.idx)
             found_here.append(claim)
