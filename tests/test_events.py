@@ -95,3 +95,10 @@ def test_offsets_point_at_the_trigger(nlp):
     text = "Police arrested the suspect in Leeds on Friday after a long chase."
     for e in events_of(nlp, text):
         assert text[e["start_char"]:e["end_char"]] == e["trigger"]
+
+
+def test_a_dated_sentence_without_a_lexicon_trigger_is_an_other_event(nlp):
+    events = events_of(nlp, "The museum unveiled its new wing on Friday.")
+    reopened = by_trigger(events, "unveiled")[0]
+    assert reopened["event_type"] == "OTHER" and reopened["event_date"] == date(2025, 11, 7)
+    assert events_of(nlp, "He said on Friday that it was fine.") == []

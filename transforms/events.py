@@ -108,6 +108,24 @@ def _military_strike(token) -> bool:
     return any(word in sentence for word in military)
 
 
+def _governing_verb(token):
+    """The verb a token hangs on, walking up the parse (None at the root without one)."""
+    node, steps = token.head, 0
+    while steps < 8:
+        if node.pos_ == "VERB":
+            return node
+        if node.head is node:
+            return None
+        node, steps = node.head, steps + 1
+    return None
+
+
+def _reporting_only(verb) -> bool:
+    """Saying, being and seeming are not happenings of their own."""
+    return verb.lemma_.lower() in ("say", "tell", "add", "be", "seem", "appear", "note", "report", "write",
+                                   "according", "expect", "plan", "have")
+
+
 def _date_owner(date_root, triggers: dict[int, tuple], sent) -> int | None:
     """The trigger a date modifies (token index): an event noun right beside the date ("clashes
     last month", "an October 15 ceasefire"), else by the dependency path."""
@@ -216,6 +234,14 @@ def extract_events(doc, text: str, published, mentions: list[dict]) -> list[dict
             found = _trigger(token)
             if found:
                 triggers[token.i] = found
+        if not triggers:
+            # a dated sentence with no lexicon trigger still tells of something that happened
+            # then: its date's governing verb is an OTHER event ("the museum reopened on Friday")
+            for ent in sent.ents:
+                verb = _governing_verb(ent.root) if ent.label_ == "DATE" and is_datable(ent.text) else None
+                if verb is not None and not _reporting_only(verb):
+                    triggers[verb.i] = ("OTHER", verb.text)
+                    break
         if not triggers:
             continue
         dates: dict[int, tuple] = {}
