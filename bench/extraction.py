@@ -29,7 +29,7 @@ TOKEN = re.compile(r"\w+", re.UNICODE)
 
 def shingles(text, n=4):
     toks = TOKEN.findall(text or "")
-    return Counter(tuple(toks[i:i + n]) for i in range(max(1, len(toks) - n + 1)) if toks[i:i + n])
+    return Counter(tuple(toks[i : i + n]) for i in range(max(1, len(toks) - n + 1)) if toks[i : i + n])
 
 
 def page_scores(truth: str, pred: str):
@@ -49,8 +49,13 @@ def page_scores(truth: str, pred: str):
 def summarise(rows):
     p = statistics.mean(r[0] for r in rows)
     r = statistics.mean(r[1] for r in rows)
-    return {"pages": len(rows), "f1": round(2 * p * r / (p + r), 4), "precision": round(p, 4),
-            "recall": round(r, 4), "accuracy": round(statistics.mean(x[2] for x in rows), 4)}
+    return {
+        "pages": len(rows),
+        "f1": round(2 * p * r / (p + r), 4),
+        "precision": round(p, 4),
+        "recall": round(r, 4),
+        "accuracy": round(statistics.mean(x[2] for x in rows), 4),
+    }
 
 
 def main():

@@ -83,8 +83,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         with open_warehouse(args.db, lock_timeout=Settings().lock_timeout_seconds):
             from flows.pipeline import wirehouse_pipeline
 
-            summary = wirehouse_pipeline(inputs=args.inputs, db=args.db, batch_size=args.batch_size,
-                                         reprocess=args.reprocess or None)
+            summary = wirehouse_pipeline(
+                inputs=args.inputs, db=args.db, batch_size=args.batch_size, reprocess=args.reprocess or None
+            )
     except WarehouseError as exc:
         return _fail(str(exc))
     _print_summary(summary)
@@ -175,12 +176,20 @@ def build_parser() -> argparse.ArgumentParser:
     from flows.settings import Settings
 
     defaults = Settings()
-    parser = argparse.ArgumentParser(prog="wirehouse", description="News pages into a DuckDB warehouse of facts.")
+    parser = argparse.ArgumentParser(
+        prog="wirehouse", description="News pages into a DuckDB warehouse of facts."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
-    run = sub.add_parser("run", help="run the pipeline over pages, folders, URLs, feeds, sitemaps, URL lists, WARC")
-    run.add_argument("inputs", nargs="+", metavar="INPUT",
-                     help="a .html/.htm/.html.gz file, a folder of them, an http(s) URL (page, RSS/Atom feed or "
-                          "XML sitemap), a .txt list of URLs, or a .warc/.warc.gz archive")
+    run = sub.add_parser(
+        "run", help="run the pipeline over pages, folders, URLs, feeds, sitemaps, URL lists, WARC"
+    )
+    run.add_argument(
+        "inputs",
+        nargs="+",
+        metavar="INPUT",
+        help="a .html/.htm/.html.gz file, a folder of them, an http(s) URL (page, RSS/Atom feed or "
+        "XML sitemap), a .txt list of URLs, or a .warc/.warc.gz archive",
+    )
     run.add_argument("--db", default=defaults.db, help=f"warehouse file (default {defaults.db})")
     run.add_argument("--batch-size", type=int, default=None, help="documents per task")
     run.add_argument("--reprocess", action="store_true", help="reprocess documents even when unchanged")

@@ -92,9 +92,16 @@ class Fetcher:
 
     def _client(self) -> httpx.AsyncClient:
         s = self.settings
-        timeout = httpx.Timeout(connect=s.connect_timeout, read=s.read_timeout, write=s.read_timeout, pool=s.deadline)
-        return httpx.AsyncClient(timeout=timeout, follow_redirects=True, max_redirects=s.max_redirects,
-                                 headers={"User-Agent": s.agent}, verify=True)
+        timeout = httpx.Timeout(
+            connect=s.connect_timeout, read=s.read_timeout, write=s.read_timeout, pool=s.deadline
+        )
+        return httpx.AsyncClient(
+            timeout=timeout,
+            follow_redirects=True,
+            max_redirects=s.max_redirects,
+            headers={"User-Agent": s.agent},
+            verify=True,
+        )
 
     async def _polite_wait(self, host: str) -> None:
         lock = self.host_locks.setdefault(host, asyncio.Lock())
@@ -117,9 +124,11 @@ class Fetcher:
                 try:
                     await self._polite_wait(parts.netloc)
                     self.requests += 1
-                    response = await asyncio.wait_for(client.get(f"{host}/robots.txt"), self.settings.deadline)
+                    response = await asyncio.wait_for(
+                        client.get(f"{host}/robots.txt"), self.settings.deadline
+                    )
                     self.robots[host] = Protego.parse(response.text) if response.status_code == 200 else None
-                except (httpx.HTTPError, asyncio.TimeoutError):
+                except (TimeoutError, httpx.HTTPError):
                     self.robots[host] = None  # no readable robots.txt: nothing is disallowed
             return self.robots[host]
 
@@ -134,8 +143,14 @@ class Fetcher:
         async with client.stream("GET", url, headers=headers) as response:
             status = response.status_code
             if status == 304:
-                return FetchResult(url, status=304, not_modified=True, final_url=str(response.url),
-                                   headers=dict(response.headers), fetched_at=datetime.now(UTC))
+                return FetchResult(
+                    url,
+                    status=304,
+                    not_modified=True,
+                    final_url=str(response.url),
+                    headers=dict(response.headers),
+                    fetched_at=datetime.now(UTC),
+                )
             if status == 429 or status >= 500:
                 raise _Retry(f"HTTP {status}", _retry_after(response.headers.get("Retry-After")))
             if status >= 400:
@@ -149,11 +164,19 @@ class Fetcher:
                 if len(body) > s.max_bytes:
                     raise _Give(f"larger than {size_text(s.max_bytes)}", status)
             data = bytes(body)
-            return FetchResult(url, data=data, status=status, final_url=str(response.url),
-                               headers=dict(response.headers), charset=response.charset_encoding,
-                               fetched_at=datetime.now(UTC))
+            return FetchResult(
+                url,
+                data=data,
+                status=status,
+                final_url=str(response.url),
+                headers=dict(response.headers),
+                charset=response.charset_encoding,
+                fetched_at=datetime.now(UTC),
+            )
 
-    async def fetch(self, client: httpx.AsyncClient, url: str, conditional: dict | None = None) -> FetchResult:
+    async def fetch(
+        self, client: httpx.AsyncClient, url: str, conditional: dict | None = None
+    ) -> FetchResult:
         s = self.settings
         robots = await self._robots(client, url)
         if robots is not None and not robots.can_fetch(url, s.user_agent):
@@ -171,7 +194,7 @@ class Fetcher:
                 return FetchResult(url, reason=f"more than {s.max_redirects} redirects", attempts=attempt)
             except _Retry as retry:
                 last_reason, wait = retry.reason, retry.wait
-            except (httpx.TimeoutException, asyncio.TimeoutError):
+            except (TimeoutError, httpx.TimeoutException):
                 last_reason, wait = "timed out", None
             except httpx.HTTPError as exc:
                 last_reason, wait = f"connection failed ({type(exc).__name__})", None
@@ -180,7 +203,9 @@ class Fetcher:
                 await asyncio.sleep(min(s.max_retry_after, wait if wait is not None else backoff))
         return FetchResult(url, reason=f"{last_reason} after {s.tries} tries", attempts=s.tries)
 
-    async def fetch_all(self, urls: list[str], conditional: dict[str, dict] | None = None) -> list[FetchResult]:
+    async def fetch_all(
+        self, urls: list[str], conditional: dict[str, dict] | None = None
+    ) -> list[FetchResult]:
         # locks belong to one event loop; robots.txt and per-host timing outlive it (one crawl, many batches)
         self.robots_locks, self.host_locks = {}, {}
         semaphore = asyncio.Semaphore(self.settings.concurrency)
@@ -193,8 +218,12 @@ class Fetcher:
             return await asyncio.gather(*(one(u) for u in urls))
 
 
-def fetch_urls(urls: list[str], settings: FetchSettings, conditional: dict[str, dict] | None = None,
-               fetcher: Fetcher | None = None) -> list[FetchResult]:
+def fetch_urls(
+    urls: list[str],
+    settings: FetchSettings,
+    conditional: dict[str, dict] | None = None,
+    fetcher: Fetcher | None = None,
+) -> list[FetchResult]:
     """Fetches the URLs (in parallel across hosts, politely within each); results in input order."""
     fetcher = fetcher or Fetcher(settings)
     return asyncio.run(fetcher.fetch_all(urls, conditional))

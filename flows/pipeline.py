@@ -14,17 +14,17 @@ import polars as pl
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
+from flows.fetch import Fetcher, fetch_urls
 from flows.nlp_model import load_nlp
 from flows.settings import PIPELINE_VERSION, Settings
-from flows.fetch import Fetcher, fetch_urls
 from flows.sources import DocumentRef, RawDocument, discover, read_file, read_warc_record
 from flows.warehouse import (
     drop_orphan_entities,
-    merge_entities,
     failed_audits,
     known_articles,
     known_documents,
     load_batch,
+    merge_entities,
     open_warehouse,
 )
 from transforms.analysis import analysed_tables
@@ -38,27 +38,36 @@ from transforms.articles import (
 )
 from transforms.feeds import links_in_xml, xml_kind
 from transforms.ids import content_hash
+from transforms.links import entity_merges, linked_claims, linked_stories
 from transforms.schemas import FETCH
 
 # A 304 answer: the page has not changed since the warehouse got it.
 NOT_MODIFIED = "not modified since the last fetch"
-from transforms.links import entity_merges, linked_claims, linked_stories
 
 
 def _raw_row(doc: RawDocument, **fetch) -> dict:
-    return {"source_uri": doc.source_uri, "data": doc.data, "reason": doc.reason,
-            "header_charset": doc.header_charset, **dict.fromkeys(FETCH), **fetch}
+    return {
+        "source_uri": doc.source_uri,
+        "data": doc.data,
+        "reason": doc.reason,
+        "header_charset": doc.header_charset,
+        **dict.fromkeys(FETCH),
+        **fetch,
+    }
 
 
 @task(cache_policy=NO_CACHE, retries=0)
-def read_documents(refs: list[DocumentRef], settings: Settings, conditional: dict[str, dict],
-                   fetcher: Fetcher) -> tuple[pl.DataFrame, list[str], dict[str, int]]:
+def read_documents(
+    refs: list[DocumentRef], settings: Settings, conditional: dict[str, dict], fetcher: Fetcher
+) -> tuple[pl.DataFrame, list[str], dict[str, int]]:
     """The raw bytes of a batch of documents (or why each has none), the page URLs that any
     feed or sitemap among them names, and counts (downloads, not modified)."""
     rows, expanded, counts = [], [], Counter()
     for ref in refs:
         if ref.kind == "file":
-            rows.append(_raw_row(read_file(ref.path, settings.max_document_bytes, settings.max_inflated_bytes)))
+            rows.append(
+                _raw_row(read_file(ref.path, settings.max_document_bytes, settings.max_inflated_bytes))
+            )
         elif ref.kind == "warc":
             rows.append(_raw_row(read_warc_record(ref, settings.max_document_bytes)))
         elif ref.kind == "refused":
@@ -66,8 +75,13 @@ def read_documents(refs: list[DocumentRef], settings: Settings, conditional: dic
     urls = [ref.uri for ref in refs if ref.kind == "url"]
     if urls:
         for result in fetch_urls(urls, settings.fetch_settings(), conditional, fetcher):
-            fetch = {"http_status": result.status, "fetched_at": result.fetched_at, "final_url": result.final_url,
-                     "etag": result.headers.get("etag"), "last_modified": result.headers.get("last-modified")}
+            fetch = {
+                "http_status": result.status,
+                "fetched_at": result.fetched_at,
+                "final_url": result.final_url,
+                "etag": result.headers.get("etag"),
+                "last_modified": result.headers.get("last-modified"),
+            }
             if result.not_modified:
                 counts["not_modified"] += 1
                 rows.append(_raw_row(RawDocument(result.url, None, NOT_MODIFIED), **fetch))
@@ -80,10 +94,18 @@ def read_documents(refs: list[DocumentRef], settings: Settings, conditional: dic
             if kind is not None:
                 links = links_in_xml(result.data, result.final_url or result.url)
                 expanded.extend(links)
-                rows.append(_raw_row(RawDocument(result.url, None, f"a {kind} ({len(links)} links followed), "
-                                                                    "not an article"), **fetch))
+                rows.append(
+                    _raw_row(
+                        RawDocument(
+                            result.url, None, f"a {kind} ({len(links)} links followed), not an article"
+                        ),
+                        **fetch,
+                    )
+                )
                 continue
-            rows.append(_raw_row(RawDocument(result.url, result.data, header_charset=result.charset), **fetch))
+            rows.append(
+                _raw_row(RawDocument(result.url, result.data, header_charset=result.charset), **fetch)
+            )
     return pl.DataFrame(rows, schema=RAW_SCHEMA), expanded, dict(counts)
 
 
@@ -91,18 +113,24 @@ def read_kept_documents(con, refs: list[DocumentRef]) -> pl.DataFrame:
     """Raw documents from the warehouse's own store, for a rebuild without the network."""
     wanted = pl.DataFrame({"source_uri": [r.uri for r in refs], "content_hash": [r.path for r in refs]})  # noqa: F841
     kept = con.execute(
-        "select w.source_uri, r.data from wanted w join raw_document r using (content_hash)").fetchall()
+        "select w.source_uri, r.data from wanted w join raw_document r using (content_hash)"
+    ).fetchall()
     by_uri = {uri: gzip.decompress(data) for uri, data in kept}
     fetched = con.execute(
         "select source_uri, http_status, fetched_at, etag, last_modified, final_url from document "
-        "where list_contains(?, source_uri)", [[r.uri for r in refs]]).pl()
+        "where list_contains(?, source_uri)",
+        [[r.uri for r in refs]],
+    ).pl()
     meta = {r["source_uri"]: r for r in fetched.iter_rows(named=True)}
     rows = []
     for ref in refs:
         extra = {k: v for k, v in meta.get(ref.uri, {}).items() if k in FETCH}
         data = by_uri.get(ref.uri)
-        rows.append(_raw_row(RawDocument(ref.uri, data, None if data else "raw bytes missing from the warehouse"),
-                             **extra))
+        rows.append(
+            _raw_row(
+                RawDocument(ref.uri, data, None if data else "raw bytes missing from the warehouse"), **extra
+            )
+        )
     return pl.DataFrame(rows, schema=RAW_SCHEMA)
 
 
@@ -143,17 +171,23 @@ def link_across_sources(con) -> dict[str, int]:
     con.execute("begin transaction")
     try:
         story_updates = stories.to_arrow()  # noqa: F841
-        con.execute("update article set story_id = s.story_id from story_updates s "
-                    "where article.article_id = s.article_id and article.story_id is distinct from s.story_id")
+        con.execute(
+            "update article set story_id = s.story_id from story_updates s "
+            "where article.article_id = s.article_id and article.story_id is distinct from s.story_id"
+        )
         group_updates = groups.to_arrow()  # noqa: F841
-        con.execute("update claim set claim_group_id = g.claim_group_id from group_updates g "
-                    "where claim.claim_id = g.claim_id and claim.claim_group_id is distinct from g.claim_group_id")
+        con.execute(
+            "update claim set claim_group_id = g.claim_group_id from group_updates g "
+            "where claim.claim_id = g.claim_id and claim.claim_group_id is distinct from g.claim_group_id"
+        )
         con.execute("commit")
     except Exception:
         con.execute("rollback")
         raise
-    return {"stories": stories["story_id"].n_unique() if stories.height else 0,
-            "claim_groups": groups["claim_group_id"].n_unique() if groups.height else 0}
+    return {
+        "stories": stories["story_id"].n_unique() if stories.height else 0,
+        "claim_groups": groups["claim_group_id"].n_unique() if groups.height else 0,
+    }
 
 
 def _raw_rows(raw: pl.DataFrame) -> pl.DataFrame:
@@ -162,19 +196,33 @@ def _raw_rows(raw: pl.DataFrame) -> pl.DataFrame:
     for r in raw.iter_rows(named=True):
         if r["data"] is not None:
             key = content_hash(r["data"])
-            rows[key] = {"content_hash": key, "data": gzip.compress(r["data"], 6), "size_bytes": len(r["data"]),
-                         "first_seen_at": now}
-    schema = {"content_hash": pl.String, "data": pl.Binary, "size_bytes": pl.Int64,
-              "first_seen_at": pl.Datetime("us", "UTC")}
+            rows[key] = {
+                "content_hash": key,
+                "data": gzip.compress(r["data"], 6),
+                "size_bytes": len(r["data"]),
+                "first_seen_at": now,
+            }
+    schema = {
+        "content_hash": pl.String,
+        "data": pl.Binary,
+        "size_bytes": pl.Int64,
+        "first_seen_at": pl.Datetime("us", "UTC"),
+    }
     return pl.DataFrame(list(rows.values()), schema=schema)
 
 
 def _unchanged(raw: pl.DataFrame, known: pl.DataFrame) -> set[str]:
     """Sources whose bytes and pipeline version match what the warehouse already holds."""
-    seen = {(r["source_uri"], r["content_hash"]) for r in known.iter_rows(named=True)
-            if r["pipeline_version"] == PIPELINE_VERSION}
-    return {r["source_uri"] for r in raw.iter_rows(named=True)
-            if r["data"] is not None and (r["source_uri"], content_hash(r["data"])) in seen}
+    seen = {
+        (r["source_uri"], r["content_hash"])
+        for r in known.iter_rows(named=True)
+        if r["pipeline_version"] == PIPELINE_VERSION
+    }
+    return {
+        r["source_uri"]
+        for r in raw.iter_rows(named=True)
+        if r["data"] is not None and (r["source_uri"], content_hash(r["data"])) in seen
+    }
 
 
 def _conditional(con, refs: list[DocumentRef]) -> dict[str, dict]:
@@ -185,20 +233,28 @@ def _conditional(con, refs: list[DocumentRef]) -> dict[str, dict]:
     rows = con.execute(
         "select source_uri, etag, last_modified from document where list_contains(?, source_uri) "
         "and status in ('article', 'duplicate') and pipeline_version = ? and (etag is not null or last_modified is not null)",
-        [urls, PIPELINE_VERSION]).fetchall()
+        [urls, PIPELINE_VERSION],
+    ).fetchall()
     return {uri: {"etag": etag, "last_modified": modified} for uri, etag, modified in rows}
 
 
 def _kept_refs(con) -> list[DocumentRef]:
     """Every document whose raw bytes the warehouse keeps, for a rebuild."""
-    rows = con.execute("select d.source_uri, d.content_hash from document d join raw_document r using (content_hash) "
-                       "order by d.source_uri").fetchall()
+    rows = con.execute(
+        "select d.source_uri, d.content_hash from document d join raw_document r using (content_hash) "
+        "order by d.source_uri"
+    ).fetchall()
     return [DocumentRef("raw", uri, path=digest) for uri, digest in rows]
 
 
 @flow(name="wirehouse-pipeline", log_prints=False)
-def wirehouse_pipeline(inputs: list[str], db: str = "data/warehouse.duckdb", batch_size: int | None = None,
-                       reprocess: bool | None = None, rebuild: bool = False) -> dict:
+def wirehouse_pipeline(
+    inputs: list[str],
+    db: str = "data/warehouse.duckdb",
+    batch_size: int | None = None,
+    reprocess: bool | None = None,
+    rebuild: bool = False,
+) -> dict:
     """Every document the `inputs` name (files, folders, URLs, feeds, sitemaps, URL lists, WARC
     archives) into the warehouse at `db`; returns the run summary. With `rebuild`, the inputs are
     the raw documents the warehouse keeps, re-derived without touching the network."""
@@ -220,8 +276,10 @@ def wirehouse_pipeline(inputs: list[str], db: str = "data/warehouse.duckdb", bat
         queue = deque(_kept_refs(con) if rebuild else discover(inputs))
         fetcher = Fetcher(settings.fetch_settings())  # robots.txt and host timing shared by every batch
         seen = {ref.uri for ref in queue}
-        con.execute("insert into pipeline_run (run_id, started_at, pipeline_version, inputs) values (?, ?, ?, ?)",
-                    [run_id, started, PIPELINE_VERSION, ["rebuild"] if rebuild else [str(i) for i in inputs]])
+        con.execute(
+            "insert into pipeline_run (run_id, started_at, pipeline_version, inputs) values (?, ?, ?, ?)",
+            [run_id, started, PIPELINE_VERSION, ["rebuild"] if rebuild else [str(i) for i in inputs]],
+        )
         while queue:
             batch = [queue.popleft() for _ in range(min(settings.batch_size, len(queue)))]
             documents_total += len(batch)
@@ -259,7 +317,9 @@ def wirehouse_pipeline(inputs: list[str], db: str = "data/warehouse.duckdb", bat
             seconds["analyse"] += time.perf_counter() - t0
             documents = with_analysis_errors(documents, tables.pop("analysis_error"))
             t0 = time.perf_counter()
-            load_tables(con, {"raw_document": _raw_rows(raw), "document": documents, "article": articles, **tables})
+            load_tables(
+                con, {"raw_document": _raw_rows(raw), "document": documents, "article": articles, **tables}
+            )
             seconds["load"] += time.perf_counter() - t0
             statuses.update(documents["status"].to_list())
             reasons.update(r for r in documents.filter(pl.col("status") == "rejected")["reason"].to_list())
@@ -267,8 +327,10 @@ def wirehouse_pipeline(inputs: list[str], db: str = "data/warehouse.duckdb", bat
         drop_orphan_entities(con)
         links = link_across_sources(con)
         seconds["link"] += time.perf_counter() - t0
-        counts = {t: con.execute(f"select count(*) from {t}").fetchone()[0]
-                  for t in ("document", "article", "entity", "entity_mention", "claim", "event")}
+        counts = {
+            t: con.execute(f"select count(*) from {t}").fetchone()[0]
+            for t in ("document", "article", "entity", "entity_mention", "claim", "event")
+        }
         summary = {
             "run_id": run_id,
             "documents": documents_total,
@@ -287,8 +349,16 @@ def wirehouse_pipeline(inputs: list[str], db: str = "data/warehouse.duckdb", bat
         con.execute(
             "update pipeline_run set finished_at = ?, documents = ?, articles = ?, duplicates = ?, rejected = ?, "
             "unchanged = ?, seconds_by_stage = ? where run_id = ?",
-            [datetime.now(UTC), documents_total, statuses["article"], statuses["duplicate"], statuses["rejected"],
-             unchanged_total, summary["seconds_by_stage"], run_id],
+            [
+                datetime.now(UTC),
+                documents_total,
+                statuses["article"],
+                statuses["duplicate"],
+                statuses["rejected"],
+                unchanged_total,
+                summary["seconds_by_stage"],
+                run_id,
+            ],
         )
     return summary
 

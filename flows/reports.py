@@ -30,7 +30,9 @@ def report_sql(name: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
-def query(db: str, sql: str, parameters: dict[str, str | None] | None = None, lock_timeout: float = 30.0) -> pl.DataFrame:
+def query(
+    db: str, sql: str, parameters: dict[str, str | None] | None = None, lock_timeout: float = 30.0
+) -> pl.DataFrame:
     """The result of one read-only query; report parameters are DuckDB variables (NULL when unset)."""
     with open_warehouse(db, read_only=True, lock_timeout=lock_timeout) as con:
         for key in PARAMETERS:
@@ -66,8 +68,12 @@ def write_result(frame: pl.DataFrame, fmt: str, out: str | None) -> str | None:
         flat = frame.with_columns([_flat(c, frame[c].dtype) for c in frame.columns])
         text = flat.write_csv()
     elif fmt == "json":
-        text = json.dumps([{k: _jsonable(v) for k, v in row.items()} for row in frame.to_dicts()],
-                          ensure_ascii=False, indent=1, default=str)
+        text = json.dumps(
+            [{k: _jsonable(v) for k, v in row.items()} for row in frame.to_dicts()],
+            ensure_ascii=False,
+            indent=1,
+            default=str,
+        )
     else:
         raise ValueError(f"unknown format {fmt}")
     if out:

@@ -3,7 +3,12 @@
 from pathlib import Path
 
 from pydantic import Field
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
 
 # Bump when a change to extraction or NLP changes what a page yields: documents processed
 # by an older version are reprocessed from their kept raw bytes.
@@ -23,30 +28,46 @@ class Settings(BaseSettings):
     batch_size: int = Field(100, ge=1, description="documents per Prefect task")
     nlp_batch_size: int = Field(32, ge=1, description="texts per nlp.pipe batch")
     max_document_bytes: int = Field(10 * 2**20, ge=1, description="raw pages larger than this are rejected")
-    max_inflated_bytes: int = Field(50 * 2**20, ge=1, description="a .gz page that inflates past this is rejected")
+    max_inflated_bytes: int = Field(
+        50 * 2**20, ge=1, description="a .gz page that inflates past this is rejected"
+    )
     max_text_chars: int = Field(200_000, ge=1000, description="article text beyond this is cut before NLP")
-    lock_timeout_seconds: float = Field(30.0, ge=0, description="how long a run waits for a warehouse held by another process")
+    lock_timeout_seconds: float = Field(
+        30.0, ge=0, description="how long a run waits for a warehouse held by another process"
+    )
     reprocess: bool = Field(False, description="reprocess documents even when unchanged since the last run")
     user_agent: str = Field("wirehouse/0.1", description="User-Agent sent with every request")
     contact: str | None = Field(None, description="a URL or e-mail address added to the User-Agent")
     fetch_concurrency: int = Field(8, ge=1, description="requests in flight at once, across hosts")
-    per_host_interval_seconds: float = Field(1.0, ge=0, description="least time between two requests to one host")
+    per_host_interval_seconds: float = Field(
+        1.0, ge=0, description="least time between two requests to one host"
+    )
     connect_timeout_seconds: float = Field(10.0, gt=0, description="time to connect")
     read_timeout_seconds: float = Field(20.0, gt=0, description="time between two reads of a response")
-    request_deadline_seconds: float = Field(60.0, gt=0, description="whole-request limit, drip-feeding servers included")
+    request_deadline_seconds: float = Field(
+        60.0, gt=0, description="whole-request limit, drip-feeding servers included"
+    )
     max_redirects: int = Field(5, ge=0, description="redirects followed per request")
     fetch_tries: int = Field(3, ge=1, description="tries on timeouts, 429 and 5xx, with exponential backoff")
-    retry_backoff_seconds: float = Field(1.0, ge=0, description="first backoff; doubles each try, plus jitter")
+    retry_backoff_seconds: float = Field(
+        1.0, ge=0, description="first backoff; doubles each try, plus jitter"
+    )
 
     def fetch_settings(self):
         """The fetcher's view of these settings."""
         from flows.fetch import FetchSettings
 
         return FetchSettings(
-            user_agent=self.user_agent, contact=self.contact, concurrency=self.fetch_concurrency,
-            per_host_interval=self.per_host_interval_seconds, connect_timeout=self.connect_timeout_seconds,
-            read_timeout=self.read_timeout_seconds, deadline=self.request_deadline_seconds,
-            max_bytes=self.max_document_bytes, max_redirects=self.max_redirects, tries=self.fetch_tries,
+            user_agent=self.user_agent,
+            contact=self.contact,
+            concurrency=self.fetch_concurrency,
+            per_host_interval=self.per_host_interval_seconds,
+            connect_timeout=self.connect_timeout_seconds,
+            read_timeout=self.read_timeout_seconds,
+            deadline=self.request_deadline_seconds,
+            max_bytes=self.max_document_bytes,
+            max_redirects=self.max_redirects,
+            tries=self.fetch_tries,
             backoff=self.retry_backoff_seconds,
         )
 

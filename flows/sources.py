@@ -63,7 +63,9 @@ def _warc_refs(path: Path) -> list[DocumentRef]:
             for record in records:
                 if record.rec_type != "response":
                     continue
-                content_type = (record.http_headers.get_header("Content-Type") if record.http_headers else "") or ""
+                content_type = (
+                    record.http_headers.get_header("Content-Type") if record.http_headers else ""
+                ) or ""
                 if "html" not in content_type.lower():
                     continue
                 uri = record.rec_headers.get_header("WARC-Target-URI")
@@ -93,8 +95,10 @@ def discover(inputs: list[str]) -> list[DocumentRef]:
         elif path.name.lower().endswith(LIST_SUFFIXES):
             urls, refused = urls_in_list(path.read_text(encoding="utf-8", errors="replace"))
             refs.extend(DocumentRef("url", u) for u in urls)
-            refs.extend(DocumentRef("refused", line, reason="only http and https URLs are followed")
-                        for line in refused)
+            refs.extend(
+                DocumentRef("refused", line, reason="only http and https URLs are followed")
+                for line in refused
+            )
         elif path.is_file():
             files.add(str(path.resolve()))
         else:
@@ -156,7 +160,11 @@ def read_warc_record(ref: DocumentRef, max_bytes: int) -> RawDocument:
             if len(data) > max_bytes:
                 return RawDocument(ref.uri, None, f"larger than {size_text(max_bytes)}")
             content_type = record.http_headers.get_header("Content-Type") or ""
-            charset = content_type.split("charset=", 1)[1].split(";")[0].strip() if "charset=" in content_type else None
+            charset = (
+                content_type.split("charset=", 1)[1].split(";")[0].strip()
+                if "charset=" in content_type
+                else None
+            )
             return RawDocument(ref.uri, data, header_charset=charset)
     except Exception as exc:  # a damaged record is one rejected document, not a failed run
         return RawDocument(ref.uri, None, f"cannot read WARC record ({type(exc).__name__})")

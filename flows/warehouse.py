@@ -37,7 +37,9 @@ def migrations(directory: Path = MIGRATIONS_DIR) -> list[tuple[int, Path]]:
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
-    con.execute("create table if not exists schema_version (version integer primary key, applied_at timestamptz)")
+    con.execute(
+        "create table if not exists schema_version (version integer primary key, applied_at timestamptz)"
+    )
     return con.execute("select coalesce(max(version), 0) from schema_version").fetchone()[0]
 
 
@@ -84,8 +86,12 @@ def _connect_with_retry(path: str, read_only: bool, timeout: float) -> duckdb.Du
             holder = _LOCK_HOLDER.search(message)
             who = f" (pid {holder.group(1)})" if holder else ""
             if not told and timeout > 0:
-                print(f"wirehouse: warehouse {path} is in use by another process{who}; "
-                      f"waiting up to {timeout:.0f} s", file=sys.stderr, flush=True)
+                print(
+                    f"wirehouse: warehouse {path} is in use by another process{who}; "
+                    f"waiting up to {timeout:.0f} s",
+                    file=sys.stderr,
+                    flush=True,
+                )
                 told = True
             if time.monotonic() >= deadline:
                 raise WarehouseError(
@@ -97,7 +103,9 @@ def _connect_with_retry(path: str, read_only: bool, timeout: float) -> duckdb.Du
 
 
 @contextmanager
-def open_warehouse(path: str, read_only: bool = False, lock_timeout: float = 30.0) -> Iterator[duckdb.DuckDBPyConnection]:
+def open_warehouse(
+    path: str, read_only: bool = False, lock_timeout: float = 30.0
+) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection to the warehouse, migrated when opened for writing; closed on exit."""
     if not read_only:
         parent = Path(path).expanduser().resolve().parent
@@ -116,7 +124,9 @@ def open_warehouse(path: str, read_only: bool = False, lock_timeout: float = 30.
         con.close()
 
 
-def known_articles(con: duckdb.DuckDBPyConnection, article_ids: list[str], text_hashes: list[str]) -> pl.DataFrame:
+def known_articles(
+    con: duckdb.DuckDBPyConnection, article_ids: list[str], text_hashes: list[str]
+) -> pl.DataFrame:
     """Articles already in the warehouse with one of these ids or text hashes."""
     return con.execute(
         "select article_id, text_hash, source_uri from article "
@@ -154,7 +164,9 @@ def load_batch(con: duckdb.DuckDBPyConnection, tables: dict[str, pl.DataFrame]) 
     try:
         if "raw_document" in tables and tables["raw_document"].height:
             _insert(con, "raw_document", tables["raw_document"], "insert or ignore")
-        con.execute("delete from document where list_contains(?, document_id)", [documents["document_id"].to_list()])
+        con.execute(
+            "delete from document where list_contains(?, document_id)", [documents["document_id"].to_list()]
+        )
         for child in ARTICLE_CHILD_TABLES:
             con.execute(f"delete from {child} where list_contains(?, article_id)", [article_ids])
         con.execute("delete from article where list_contains(?, article_id)", [article_ids])
@@ -202,12 +214,18 @@ def merge_entities(con: duckdb.DuckDBPyConnection, merges: pl.DataFrame) -> int:
     folded = merges.to_arrow()  # noqa: F841 (read by DuckDB)
     con.execute("begin transaction")
     try:
-        con.execute("update entity_mention set entity_id = f.to_entity_id from folded f "
-                    "where entity_mention.entity_id = f.from_entity_id")
-        con.execute("update claim set speaker_entity_id = f.to_entity_id from folded f "
-                    "where claim.speaker_entity_id = f.from_entity_id")
+        con.execute(
+            "update entity_mention set entity_id = f.to_entity_id from folded f "
+            "where entity_mention.entity_id = f.from_entity_id"
+        )
+        con.execute(
+            "update claim set speaker_entity_id = f.to_entity_id from folded f "
+            "where claim.speaker_entity_id = f.from_entity_id"
+        )
         for column in ("actor_entity_id", "target_entity_id", "location_entity_id"):
-            con.execute(f"update event set {column} = f.to_entity_id from folded f where event.{column} = f.from_entity_id")
+            con.execute(
+                f"update event set {column} = f.to_entity_id from folded f where event.{column} = f.from_entity_id"
+            )
         con.execute("""
             update entity set aliases = list_sort(list_distinct(list_concat(entity.aliases, m.names)))
             from (select f.to_entity_id, list(e.name) || flatten(list(e.aliases)) as names
@@ -238,7 +256,9 @@ def snapshot(db: str, out: str, lock_timeout: float = 30.0) -> int:
         con.execute(f"attach '{_sql_string(db)}' as source (read_only)")
         con.execute(f"attach '{_sql_string(str(tmp))}' as snapshot")
         con.execute("copy from database source to snapshot")
-        tables = con.execute("select count(*) from duckdb_tables() where database_name = 'snapshot'").fetchone()[0]
+        tables = con.execute(
+            "select count(*) from duckdb_tables() where database_name = 'snapshot'"
+        ).fetchone()[0]
         con.execute("detach snapshot")
     except duckdb.IOException as exc:
         raise WarehouseError(f"cannot snapshot {db}: {str(exc).splitlines()[0]}") from exc

@@ -16,8 +16,14 @@ KNOWN = {"article_id": pl.String, "text_hash": pl.String, "source_uri": pl.Strin
 
 def page(uri, url=None, text="Some article text that is long enough to keep."):
     row = dict.fromkeys(PAGE_SCHEMA)
-    row.update(source_uri=uri, url=url, text=text, text_hash=text_fingerprint(text) if text else None,
-               word_count=len(text.split()) if text else None, content_hash="c" + uri)
+    row.update(
+        source_uri=uri,
+        url=url,
+        text=text,
+        text_hash=text_fingerprint(text) if text else None,
+        word_count=len(text.split()) if text else None,
+        content_hash="c" + uri,
+    )
     if text is None:
         row["reason"] = "empty file"
     return row
@@ -33,31 +39,57 @@ def test_same_words_same_fingerprint():
 
 
 def test_duplicates_within_a_batch_by_url_and_by_text():
-    pages = pl.DataFrame([page("file:///a", "https://n.example/x"), page("file:///b", "https://n.example/x?utm_medium=rss"),
-                          page("file:///c", None, "Other text entirely, with enough words in it."),
-                          page("file:///d", None, "other TEXT entirely with enough words in it"),
-                          page("file:///e", None, None)], schema=PAGE_SCHEMA)
+    pages = pl.DataFrame(
+        [
+            page("file:///a", "https://n.example/x"),
+            page("file:///b", "https://n.example/x?utm_medium=rss"),
+            page("file:///c", None, "Other text entirely, with enough words in it."),
+            page("file:///d", None, "other TEXT entirely with enough words in it"),
+            page("file:///e", None, None),
+        ],
+        schema=PAGE_SCHEMA,
+    )
     docs, arts = classified_documents(pages, pl.DataFrame(schema=KNOWN), "v", "run")
     status = dict(zip(docs["source_uri"], docs["status"], strict=True))
-    assert status == {"file:///a": "article", "file:///b": "duplicate", "file:///c": "article",
-                      "file:///d": "duplicate", "file:///e": "rejected"}
+    assert status == {
+        "file:///a": "article",
+        "file:///b": "duplicate",
+        "file:///c": "article",
+        "file:///d": "duplicate",
+        "file:///e": "rejected",
+    }
     assert arts.height == 2
     assert docs.filter(pl.col("source_uri") == "file:///e")["reason"][0] == "empty file"
 
 
 def test_an_article_already_in_the_warehouse_makes_a_duplicate_but_its_own_source_is_reloaded():
     first = page("file:///a", "https://n.example/x")
-    known = pl.DataFrame([{"article_id": article_key(first["url"], first["text_hash"]),
-                           "text_hash": first["text_hash"], "source_uri": "file:///a"}], schema=KNOWN)
+    known = pl.DataFrame(
+        [
+            {
+                "article_id": article_key(first["url"], first["text_hash"]),
+                "text_hash": first["text_hash"],
+                "source_uri": "file:///a",
+            }
+        ],
+        schema=KNOWN,
+    )
     again = pl.DataFrame([first, page("file:///z", "https://n.example/x")], schema=PAGE_SCHEMA)
     docs, arts = classified_documents(again, known, "v", "run")
-    assert dict(zip(docs["source_uri"], docs["status"], strict=True)) == {"file:///a": "article", "file:///z": "duplicate"}
+    assert dict(zip(docs["source_uri"], docs["status"], strict=True)) == {
+        "file:///a": "article",
+        "file:///z": "duplicate",
+    }
     assert arts["source_uri"].to_list() == ["file:///a"]
 
 
 def test_analysis_errors_keep_the_article():
-    docs, _ = classified_documents(pl.DataFrame([page("file:///a")], schema=PAGE_SCHEMA), pl.DataFrame(schema=KNOWN), "v", "r")
-    errors = pl.DataFrame([{"article_id": docs["article_id"][0], "reason": "analysis failed (ValueError: x)"}])
+    docs, _ = classified_documents(
+        pl.DataFrame([page("file:///a")], schema=PAGE_SCHEMA), pl.DataFrame(schema=KNOWN), "v", "r"
+    )
+    errors = pl.DataFrame(
+        [{"article_id": docs["article_id"][0], "reason": "analysis failed (ValueError: x)"}]
+    )
     out = with_analysis_errors(docs, errors)
     assert out["status"][0] == "article" and out["analysis_error"][0] == "analysis failed (ValueError: x)"
     assert out.columns == docs.columns

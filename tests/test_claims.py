@@ -12,8 +12,15 @@ ATTRIBUTION = re.compile(r"\b(said|says|told|tells|stated|added|according to)\b"
 
 def claims_of(nlp, text: str) -> list[dict]:
     row = dict.fromkeys(ARTICLE)
-    row.update(article_id="a1", text=text, language="en", source_uri="x", text_hash="x", word_count=1,
-               pipeline_version="t")
+    row.update(
+        article_id="a1",
+        text=text,
+        language="en",
+        source_uri="x",
+        text_hash="x",
+        word_count=1,
+        pipeline_version="t",
+    )
     return analysed_tables(pl.DataFrame([row], schema=ARTICLE), nlp)["claim"].to_dicts()
 
 
@@ -24,7 +31,10 @@ def one(claims, phrase):
 
 
 def test_that_clause(nlp):
-    c = one(claims_of(nlp, "The mayor said that the bridge would reopen in May."), "the bridge would reopen in May")
+    c = one(
+        claims_of(nlp, "The mayor said that the bridge would reopen in May."),
+        "the bridge would reopen in May",
+    )
     assert c["speaker"] == "mayor" and c["reporting_verb"] == "say" and not c["is_direct_quote"]
     assert not c["text"].startswith("that")
 
@@ -32,24 +42,32 @@ def test_that_clause(nlp):
 def test_offsets_point_at_the_content(nlp):
     text = "Officials warned that the river could flood the lower town."
     c = one(claims_of(nlp, text), "river could flood")
-    assert text[c["start_char"]:c["end_char"]] == c["text"]
+    assert text[c["start_char"] : c["end_char"]] == c["text"]
     assert 0 < c["confidence"] <= 1
 
 
 def test_inverted_attribution(nlp):
-    c = one(claims_of(nlp, "The reservoir is nearly empty, the water board said."), "reservoir is nearly empty")
+    c = one(
+        claims_of(nlp, "The reservoir is nearly empty, the water board said."), "reservoir is nearly empty"
+    )
     assert c["speaker"] == "water board"
     assert not ATTRIBUTION.search(c["text"])
 
 
 def test_curly_quote_with_attribution_after(nlp):
-    c = one(claims_of(nlp, "“We will not raise taxes this year,” the finance minister said."), "will not raise taxes")
+    c = one(
+        claims_of(nlp, "“We will not raise taxes this year,” the finance minister said."),
+        "will not raise taxes",
+    )
     assert c["is_direct_quote"] and c["speaker"] == "finance minister"
     assert "”" not in c["text"] and "“" not in c["text"]
 
 
 def test_straight_quote_with_attribution_before(nlp):
-    c = one(claims_of(nlp, 'Maria Lopez told reporters: "The vote was fair and the count was clean."'), "vote was fair")
+    c = one(
+        claims_of(nlp, 'Maria Lopez told reporters: "The vote was fair and the count was clean."'),
+        "vote was fair",
+    )
     assert c["speaker"] == "Maria Lopez" and c["is_direct_quote"]
 
 
@@ -62,8 +80,10 @@ def test_quote_split_by_its_attribution_continues_with_the_same_speaker(nlp):
 
 
 def test_quote_over_several_sentences(nlp):
-    text = ("Priya Raman spoke after the vote. “Members have been patient. They deserve a fair deal. "
-            "We accept this offer,” she said.")
+    text = (
+        "Priya Raman spoke after the vote. “Members have been patient. They deserve a fair deal. "
+        "We accept this offer,” she said."
+    )
     c = one(claims_of(nlp, text), "We accept this offer")
     assert "Members have been patient" in c["text"] and c["speaker"] == "Priya Raman"
 
@@ -75,21 +95,27 @@ def test_pronoun_speaker_is_resolved(nlp):
 
 
 def test_short_role_takes_its_fullest_form(nlp):
-    text = ("Pakistan’s Foreign Office Spokesperson said the talks had collapsed. "
-            "The spokesperson said Pakistan would not negotiate with armed groups.")
+    text = (
+        "Pakistan’s Foreign Office Spokesperson said the talks had collapsed. "
+        "The spokesperson said Pakistan would not negotiate with armed groups."
+    )
     c = one(claims_of(nlp, text), "would not negotiate")
     assert c["speaker"] == "Pakistan’s Foreign Office Spokesperson"
 
 
 def test_role_before_a_name_resolves_to_the_person(nlp):
-    text = ("Northgate's chief executive Daniel Okafor met the union. "
-            "“The agreement is fair,” Northgate's chief executive said.")
+    text = (
+        "Northgate's chief executive Daniel Okafor met the union. "
+        "“The agreement is fair,” Northgate's chief executive said."
+    )
     assert one(claims_of(nlp, text), "agreement is fair")["speaker"] == "Daniel Okafor"
 
 
 def test_subject_elided_continuation_inherits_the_speaker(nlp):
-    text = ("The council said there were problems with the budget. "
-            "But said that the schools would stay open all year.")
+    text = (
+        "The council said there were problems with the budget. "
+        "But said that the schools would stay open all year."
+    )
     assert one(claims_of(nlp, text), "schools would stay open")["speaker"] == "council"
 
 
@@ -111,14 +137,18 @@ def test_speech_act_keeps_its_verb(nlp):
 
 
 def test_according_to(nlp):
-    c = one(claims_of(nlp, "According to the British Ports Association, the strike delayed forty ships."),
-            "the strike delayed forty ships")
+    c = one(
+        claims_of(nlp, "According to the British Ports Association, the strike delayed forty ships."),
+        "the strike delayed forty ships",
+    )
     assert c["speaker"] == "British Ports Association" and not ATTRIBUTION.search(c["text"])
 
 
 def test_statement_resolves_to_its_issuer(nlp):
-    text = ("In a statement, the health ministry said hospitals were full. "
-            "The statement said more beds would be added next month.")
+    text = (
+        "In a statement, the health ministry said hospitals were full. "
+        "The statement said more beds would be added next month."
+    )
     assert one(claims_of(nlp, text), "more beds would be added")["speaker"] == "health ministry"
 
 
@@ -129,7 +159,9 @@ def test_nested_reporting_verb_is_part_of_the_content(nlp):
 
 
 def test_bullet_summaries_are_text_like_any_other(nlp):
-    text = "KEY POINTS\n\nThe mayor said the bridge would reopen in May.\n\nThe council said fares would rise."
+    text = (
+        "KEY POINTS\n\nThe mayor said the bridge would reopen in May.\n\nThe council said fares would rise."
+    )
     claims = claims_of(nlp, text)
     assert {c["speaker"] for c in claims} == {"mayor", "council"}
 
@@ -145,8 +177,10 @@ def test_no_pronoun_is_ever_a_speaker(nlp):
 
 
 def test_she_skips_a_company_to_find_the_person(nlp):
-    text = ("Taylor Swift spoke at the awards. The label said it had never blocked her music. "
-            "She also accused the label of holding back permission for a documentary.")
+    text = (
+        "Taylor Swift spoke at the awards. The label said it had never blocked her music. "
+        "She also accused the label of holding back permission for a documentary."
+    )
     assert one(claims_of(nlp, text), "holding back permission")["speaker"] == "Taylor Swift"
 
 

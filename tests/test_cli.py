@@ -48,4 +48,6 @@ def test_a_run_through_the_console_script(tmp_path, seed_dir):
     assert "articles" in result.stdout and "rejected: empty file" in result.stdout
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("select status, count(*) from document group by 1 order by 1").fetchall() == [
-            ("article", 2), ("rejected", 1)]
+            ("article", 2),
+            ("rejected", 1),
+        ]

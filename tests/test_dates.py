@@ -19,8 +19,15 @@ def test_on_friday_is_the_last_friday_on_or_before_publication(published):
 
 @pytest.mark.parametrize("published", WEEK, ids=lambda d: d.strftime("%A"))
 def test_every_weekday_name_against_every_publication_weekday(published):
-    for name, number in [("Monday", 0), ("Tuesday", 1), ("Wednesday", 2), ("Thursday", 3), ("Friday", 4),
-                         ("Saturday", 5), ("Sunday", 6)]:
+    for name, number in [
+        ("Monday", 0),
+        ("Tuesday", 1),
+        ("Wednesday", 2),
+        ("Thursday", 3),
+        ("Friday", 4),
+        ("Saturday", 5),
+        ("Sunday", 6),
+    ]:
         got, _ = resolve(name, published)
         assert got.weekday() == number and 0 <= (published - got).days <= 6
         nxt, _ = resolve(f"next {name}", published)
@@ -33,12 +40,15 @@ def test_sunday_on_a_sunday_page_is_that_day():
     assert resolve("Sunday", date(2025, 11, 9)) == (date(2025, 11, 9), "day")
 
 
-@pytest.mark.parametrize("published,expected", [
-    (date(2025, 11, 9), date(2025, 10, 1)),
-    (date(2025, 1, 1), date(2024, 12, 1)),     # year end
-    (date(2025, 3, 31), date(2025, 2, 1)),     # month end
-    (date(2024, 12, 31), date(2024, 11, 1)),
-])
+@pytest.mark.parametrize(
+    "published,expected",
+    [
+        (date(2025, 11, 9), date(2025, 10, 1)),
+        (date(2025, 1, 1), date(2024, 12, 1)),  # year end
+        (date(2025, 3, 31), date(2025, 2, 1)),  # month end
+        (date(2024, 12, 31), date(2024, 11, 1)),
+    ],
+)
 def test_last_month(published, expected):
     assert resolve("last month", published) == (expected, "month")
 
@@ -54,15 +64,18 @@ def test_weeks_and_years():
     assert resolve("three days ago", date(2025, 3, 1)) == (date(2025, 2, 26), "day")
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("7 November 2025", (date(2025, 11, 7), "day")),
-    ("November 7, 2025", (date(2025, 11, 7), "day")),
-    ("on 12 March 2025", (date(2025, 3, 12), "day")),
-    ("August 2021", (date(2021, 8, 1), "month")),
-    ("in August 2021", (date(2021, 8, 1), "month")),
-    ("since 2021", (date(2021, 1, 1), "year")),
-    ("2025-02-28", (date(2025, 2, 28), "day")),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("7 November 2025", (date(2025, 11, 7), "day")),
+        ("November 7, 2025", (date(2025, 11, 7), "day")),
+        ("on 12 March 2025", (date(2025, 3, 12), "day")),
+        ("August 2021", (date(2021, 8, 1), "month")),
+        ("in August 2021", (date(2021, 8, 1), "month")),
+        ("since 2021", (date(2021, 1, 1), "year")),
+        ("2025-02-28", (date(2025, 2, 28), "day")),
+    ],
+)
 def test_absolute_dates(text, expected):
     assert resolve(text, date(2025, 11, 9)) == expected
     assert resolve(text, None) == expected  # no publication date needed
@@ -73,7 +86,7 @@ def test_dates_without_a_year_take_the_nearest_year_before_publication():
     assert resolve("Jan. 5", date(2025, 11, 9)) == (date(2025, 1, 5), "day")
     assert resolve("December 28", date(2025, 1, 3)) == (date(2024, 12, 28), "day")  # across the year end
     assert resolve("January 10", date(2024, 12, 30)) == (date(2025, 1, 10), "day")  # soon after publication
-    assert resolve("February 29", date(2024, 3, 5)) == (date(2024, 2, 29), "day")   # leap day
+    assert resolve("February 29", date(2024, 3, 5)) == (date(2024, 2, 29), "day")  # leap day
 
 
 def test_no_publication_date_means_no_relative_resolution():

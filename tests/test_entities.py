@@ -21,15 +21,24 @@ def analyse(nlp, texts, ids):
     rows = []
     for text, aid in zip(texts, ids, strict=True):
         row = dict.fromkeys(ARTICLE)
-        row.update(article_id=aid, text=text, language="en", source_uri=aid, text_hash=aid, word_count=1,
-                   pipeline_version="t")
+        row.update(
+            article_id=aid,
+            text=text,
+            language="en",
+            source_uri=aid,
+            text_hash=aid,
+            word_count=1,
+            pipeline_version="t",
+        )
         rows.append(row)
     articles = pl.DataFrame(rows, schema=ARTICLE)
     return entity_tables(articles, [nlp(t) for t in texts])
 
 
 def test_titles_and_roles_are_stripped_from_people(nlp):
-    got = resolve(nlp, "Defence Minister Khawaja Asif spoke in Lahore. Sen. Maria Lopez said the bill would pass.")
+    got = resolve(
+        nlp, "Defence Minister Khawaja Asif spoke in Lahore. Sen. Maria Lopez said the bill would pass."
+    )
     assert "Khawaja Asif" in got and "Maria Lopez" in got
     assert not any("Minister" in name or "Sen" in name for name in got)
 
@@ -40,8 +49,10 @@ def test_surname_links_to_the_full_name(nlp):
 
 
 def test_acronym_definitions_both_ways():
-    text = ("the banned Tehreek-i-Taliban Pakistan (TTP) and the TTP/FaK (Tehreek-i-Taliban Pakistan) and "
-            "the Balochistan Liberation Army (BLA)")
+    text = (
+        "the banned Tehreek-i-Taliban Pakistan (TTP) and the TTP/FaK (Tehreek-i-Taliban Pakistan) and "
+        "the Balochistan Liberation Army (BLA)"
+    )
     found = {(a, e) for a, _, _, e, _, _ in acronym_definitions(text)}
     assert ("TTP", "Tehreek-i-Taliban Pakistan") in found
     assert ("TTP/FaK", "Tehreek-i-Taliban Pakistan") in found
@@ -49,8 +60,10 @@ def test_acronym_definitions_both_ways():
 
 
 def test_acronyms_resolve_to_their_expansion_and_stay_apart_from_lookalikes(nlp):
-    text = ("Pakistan asked the Afghan Taliban to act against the Tehreek-i-Taliban Pakistan (TTP). "
-            "Officials said the TTP had grown stronger, and the Taliban denied it.")
+    text = (
+        "Pakistan asked the Afghan Taliban to act against the Tehreek-i-Taliban Pakistan (TTP). "
+        "Officials said the TTP had grown stronger, and the Taliban denied it."
+    )
     got = resolve(nlp, text)
     assert {"TTP", "Tehreek-i-Taliban Pakistan"} <= got["Tehreek-i-Taliban Pakistan"]
     assert "Taliban" in got["Afghan Taliban"]
@@ -60,15 +73,21 @@ def test_acronyms_resolve_to_their_expansion_and_stay_apart_from_lookalikes(nlp)
 
 
 def test_spelling_variants_of_countries_and_peoples_fold(nlp):
-    got = resolve(nlp, "Talks were mediated by Turkiye. Turkey and Türkiye are one country. "
-                       "Pashtoons and Pashtuns live on both sides.")
+    got = resolve(
+        nlp,
+        "Talks were mediated by Turkiye. Turkey and Türkiye are one country. "
+        "Pashtoons and Pashtuns live on both sides.",
+    )
     assert {"Turkiye", "Turkey", "Türkiye"} <= got["Türkiye"]
 
 
 def test_roles_tagged_as_organisations_keep_the_organisation(nlp):
     # the model tags "Pakistan’s Foreign Office Spokesperson" as one ORG span here
-    got = resolve(nlp, "ISLAMABAD: Pakistan’s Foreign Office Spokesperson said on Sunday that the Afghan Taliban "
-                       "participated in talks.")
+    got = resolve(
+        nlp,
+        "ISLAMABAD: Pakistan’s Foreign Office Spokesperson said on Sunday that the Afghan Taliban "
+        "participated in talks.",
+    )
     assert "Foreign Office" in got
     assert not any("Spokesperson" in name for name in got)
     assert "Pakistan" in got
@@ -86,9 +105,14 @@ def test_bullets_and_heading_words_are_not_entities(nlp):
 
 
 def test_same_entity_same_id_in_every_article(nlp):
-    mentions, entities = analyse(nlp, ["Khawaja Asif met officials in Istanbul on Monday.",
-                                       "In Istanbul, Defence Minister Khawaja Asif said talks had ended."],
-                                 ["a1", "a2"])
+    mentions, entities = analyse(
+        nlp,
+        [
+            "Khawaja Asif met officials in Istanbul on Monday.",
+            "In Istanbul, Defence Minister Khawaja Asif said talks had ended.",
+        ],
+        ["a1", "a2"],
+    )
     by_article = mentions.group_by("entity_id").agg(pl.col("article_id").n_unique())
     names = dict(zip(entities["entity_id"], entities["name"], strict=True))
     shared = {names[e] for e, n in by_article.iter_rows() if n == 2}
@@ -100,19 +124,32 @@ def test_offsets_slice_to_the_mention_text(nlp):
     mentions, _ = analyse(nlp, [text], ["a1"])
     assert mentions.height > 0
     for row in mentions.iter_rows(named=True):
-        assert text[row["start_char"]:row["end_char"]] == row["text"]
+        assert text[row["start_char"] : row["end_char"]] == row["text"]
 
 
-@pytest.mark.parametrize("a,b", [("Tehreek-e-Taliban Pakistan", "Tehreek-i-Taliban Pakistan"),
-                                 ("the Taliban's", "Taliban"), ("Türkiye", "turkiye")])
+@pytest.mark.parametrize(
+    "a,b",
+    [
+        ("Tehreek-e-Taliban Pakistan", "Tehreek-i-Taliban Pakistan"),
+        ("the Taliban's", "Taliban"),
+        ("Türkiye", "turkiye"),
+    ],
+)
 def test_comparison_forms(a, b):
     assert name_key(a) == name_key(b)
 
 
 def test_non_english_articles_get_no_entities(nlp):
     row = dict.fromkeys(ARTICLE)
-    row.update(article_id="fr", text="Le président Macron a parlé à Paris.", language="fr", source_uri="x",
-               text_hash="x", word_count=7, pipeline_version="t")
+    row.update(
+        article_id="fr",
+        text="Le président Macron a parlé à Paris.",
+        language="fr",
+        source_uri="x",
+        text_hash="x",
+        word_count=7,
+        pipeline_version="t",
+    )
     from transforms.analysis import analysed_tables
 
     tables = analysed_tables(pl.DataFrame([row], schema=ARTICLE), nlp)

@@ -11,14 +11,25 @@ from transforms.schemas import ARTICLE
 
 def events_of(nlp, text: str, published=date(2025, 11, 9)) -> list[dict]:
     row = dict.fromkeys(ARTICLE)
-    row.update(article_id="a1", text=text, language="en", source_uri="x", text_hash="x", word_count=1,
-               pipeline_version="t", published_date=published)
+    row.update(
+        article_id="a1",
+        text=text,
+        language="en",
+        source_uri="x",
+        text_hash="x",
+        word_count=1,
+        pipeline_version="t",
+        published_date=published,
+    )
     tables = analysed_tables(pl.DataFrame([row], schema=ARTICLE), nlp)
     names = dict(zip(tables["entity"]["entity_id"], tables["entity"]["name"], strict=True))
     out = []
     for e in tables["event"].to_dicts():
-        e["actor"], e["target"], e["location"] = (names.get(e["actor_entity_id"]), names.get(e["target_entity_id"]),
-                                                  names.get(e["location_entity_id"]))
+        e["actor"], e["target"], e["location"] = (
+            names.get(e["actor_entity_id"]),
+            names.get(e["target_entity_id"]),
+            names.get(e["location_entity_id"]),
+        )
         out.append(e)
     return out
 
@@ -31,12 +42,18 @@ def by_trigger(events, word):
 
 def test_lexicon_types_are_plover():
     assert set(TRIGGERS.values()) <= set(PLOVER_TYPES)
-    assert TRIGGERS["ceasefire"] == "AGREE" and TRIGGERS["talks"] == "CONSULT" and TRIGGERS["arrest"] == "COERCE"
-    assert TRIGGERS["skirmish"] == "ASSAULT" and TRIGGERS["plea"] == "OTHER" and TRIGGERS["refuse"] == "REJECT"
+    assert (
+        TRIGGERS["ceasefire"] == "AGREE" and TRIGGERS["talks"] == "CONSULT" and TRIGGERS["arrest"] == "COERCE"
+    )
+    assert (
+        TRIGGERS["skirmish"] == "ASSAULT" and TRIGGERS["plea"] == "OTHER" and TRIGGERS["refuse"] == "REJECT"
+    )
 
 
 def test_a_date_belongs_to_the_event_it_modifies(nlp):
-    events = events_of(nlp, "Following deadly border clashes last month, the two sides met for talks in Doha.")
+    events = events_of(
+        nlp, "Following deadly border clashes last month, the two sides met for talks in Doha."
+    )
     clash = by_trigger(events, "clash")[0]
     assert clash["event_type"] == "ASSAULT" and clash["event_date"] == date(2025, 10, 1)
     assert clash["date_granularity"] == "month" and clash["date_text"] == "last month"
@@ -44,7 +61,9 @@ def test_a_date_belongs_to_the_event_it_modifies(nlp):
 
 
 def test_a_date_with_a_when_clause_goes_to_the_event_in_it(nlp):
-    events = events_of(nlp, "The dispute dates back to October 11, when a cross-border attack triggered skirmishes.")
+    events = events_of(
+        nlp, "The dispute dates back to October 11, when a cross-border attack triggered skirmishes."
+    )
     attack = by_trigger(events, "attack")[0]
     assert attack["event_date"] == date(2025, 10, 11) and attack["date_granularity"] == "day"
 
@@ -63,7 +82,11 @@ def test_relative_day_resolves_against_publication(nlp):
 def test_no_publication_date_keeps_the_words_only(nlp):
     events = events_of(nlp, "On Friday, police arrested two men in Leeds.", published=None)
     arrest = by_trigger(events, "arrest")[0]
-    assert arrest["event_type"] == "COERCE" and arrest["event_date"] is None and arrest["date_text"] == "On Friday"
+    assert (
+        arrest["event_type"] == "COERCE"
+        and arrest["event_date"] is None
+        and arrest["date_text"] == "On Friday"
+    )
 
 
 def test_actor_target_and_location(nlp):
@@ -73,17 +96,26 @@ def test_actor_target_and_location(nlp):
 
 
 def test_one_event_per_happening(nlp):
-    text = ("The ceasefire held on Sunday. Officials praised the ceasefire. "
-            "The ceasefire was the first in a year. The ceasefire held on Sunday.")
+    text = (
+        "The ceasefire held on Sunday. Officials praised the ceasefire. "
+        "The ceasefire was the first in a year. The ceasefire held on Sunday."
+    )
     ceasefires = by_trigger(events_of(nlp, text), "ceasefire")
     dates = [e["event_date"] for e in ceasefires]
     assert len(dates) == len(set(dates))
 
 
 def test_labour_strike_is_a_protest_and_air_strike_an_assault(nlp):
-    assert by_trigger(events_of(nlp, "Dock workers ended a nine-day strike."), "strike")[0]["event_type"] == "PROTEST"
-    assert by_trigger(events_of(nlp, "The army carried out air strikes on militant camps."),
-                      "strike")[0]["event_type"] == "ASSAULT"
+    assert (
+        by_trigger(events_of(nlp, "Dock workers ended a nine-day strike."), "strike")[0]["event_type"]
+        == "PROTEST"
+    )
+    assert (
+        by_trigger(events_of(nlp, "The army carried out air strikes on militant camps."), "strike")[0][
+            "event_type"
+        ]
+        == "ASSAULT"
+    )
 
 
 def test_according_to_is_not_an_agreement(nlp):
@@ -94,7 +126,7 @@ def test_according_to_is_not_an_agreement(nlp):
 def test_offsets_point_at_the_trigger(nlp):
     text = "Police arrested the suspect in Leeds on Friday after a long chase."
     for e in events_of(nlp, text):
-        assert text[e["start_char"]:e["end_char"]] == e["trigger"]
+        assert text[e["start_char"] : e["end_char"]] == e["trigger"]
 
 
 def test_a_dated_sentence_without_a_lexicon_trigger_is_an_other_event(nlp):

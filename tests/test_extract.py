@@ -11,10 +11,21 @@ NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
 GOLDEN = {
     "frontier-post-2025-11-09.html": {
-        "must": ["Pakistan has accused the Afghan Taliban", "Gul Bahadur group",
-                 "“not considered a friend” of Islamabad."],
-        "must_not": ["Accept all", "icon-twitter", "Read more", "Border crossings at Torkham reopen",
-                     "Same old story", "Gold price today", "Reproduction without permission", "Staff Report"],
+        "must": [
+            "Pakistan has accused the Afghan Taliban",
+            "Gul Bahadur group",
+            "“not considered a friend” of Islamabad.",
+        ],
+        "must_not": [
+            "Accept all",
+            "icon-twitter",
+            "Read more",
+            "Border crossings at Torkham reopen",
+            "Same old story",
+            "Gold price today",
+            "Reproduction without permission",
+            "Staff Report",
+        ],
     },
     "islamabad-daily-2025-11-09.html": {
         "must": ["KEY POINTS", "Expectations and inaction", "the Foreign Office noted."],
@@ -68,24 +79,43 @@ def test_future_dates_are_dropped():
 
 
 def test_pages_without_an_article_say_why():
-    assert extract_page("<html><body><script>var x=1;</script></body></html>", "x", now=NOW)["reason"].startswith(
-        "no article text found")
+    assert extract_page("<html><body><script>var x=1;</script></body></html>", "x", now=NOW)[
+        "reason"
+    ].startswith("no article text found")
 
 
-@pytest.mark.parametrize("byline,expected", [
-    ("Staff Report", None), ("News Desk", None), ("By Jane Doe", "Jane Doe"), ("Web Desk", None),
-    ("Jane Doe and John Roe", "Jane Doe; John Roe"), ("Reuters Staff", None), ("AFP Correspondent", None),
-])
+@pytest.mark.parametrize(
+    "byline,expected",
+    [
+        ("Staff Report", None),
+        ("News Desk", None),
+        ("By Jane Doe", "Jane Doe"),
+        ("Web Desk", None),
+        ("Jane Doe and John Roe", "Jane Doe; John Roe"),
+        ("Reuters Staff", None),
+        ("AFP Correspondent", None),
+    ],
+)
 def test_bylines_name_people_not_desks(byline, expected):
     assert clean_author(byline) == expected
 
 
 def test_language_tags_are_normalised():
-    assert [normalise_language(t) for t in ("en-GB", "en_US", "EN", "", None, "x-klingon-1")] == \
-        ["en", "en", "en", None, None, None]
+    assert [normalise_language(t) for t in ("en-GB", "en_US", "EN", "", None, "x-klingon-1")] == [
+        "en",
+        "en",
+        "en",
+        None,
+        None,
+        None,
+    ]
 
 
 def test_the_text_outweighs_a_wrong_language_declaration():
-    german = "<p>" + "Die Digitalisierung ist ein Wachstumstreiber für die Krankenhäuser in Deutschland. " * 5 + "</p>"
+    german = (
+        "<p>"
+        + "Die Digitalisierung ist ein Wachstumstreiber für die Krankenhäuser in Deutschland. " * 5
+        + "</p>"
+    )
     page = extract_page(f'<html lang="en"><body><article>{german}</article></body></html>', "x", now=NOW)
     assert page["language"] == "de"

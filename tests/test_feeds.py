@@ -20,7 +20,10 @@ def test_kinds():
 
 
 def test_feed_links_are_resolved_and_only_web_urls_are_kept():
-    assert links_in_xml(RSS, "https://site.example/feed") == ["https://site.example/a", "https://site.example/b"]
+    assert links_in_xml(RSS, "https://site.example/feed") == [
+        "https://site.example/a",
+        "https://site.example/b",
+    ]
     assert links_in_xml(ATOM, "https://site.example/atom") == ["https://site.example/c"]
     assert links_in_xml(SITEMAP_INDEX, "https://site.example/") == ["https://site.example/s1.xml"]
 
@@ -30,7 +33,9 @@ def test_entities_are_not_expanded():
 
 
 def test_url_lists():
-    urls, refused = urls_in_list("https://a.example/1\n\n# note\nfile:///etc/passwd\nftp://x/y\n http://b.example/2 ")
+    urls, refused = urls_in_list(
+        "https://a.example/1\n\n# note\nfile:///etc/passwd\nftp://x/y\n http://b.example/2 "
+    )
     assert urls == ["https://a.example/1", "http://b.example/2"]
     assert refused == ["file:///etc/passwd", "ftp://x/y"]
     assert not is_web_url("http://") and is_web_url("https://a.example")

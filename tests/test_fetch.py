@@ -15,15 +15,22 @@ from flows.fetch import FetchSettings, fetch_urls
 from flows.pipeline import wirehouse_pipeline
 from tests.conftest import SAMPLES, SEED_NAMES
 
-PAGES = {f"/news/{name}": (SAMPLES / name).read_bytes() for name in [*SEED_NAMES, "harbour-gazette-2025-03-14.html"]}
-LATIN_PAGE = ("<html><head><title>Wrong label</title></head><body><article><p>"
-              + "Le président a déclaré que les négociations reprendraient à Genève. " * 8
-              + "</p></article></body></html>").encode("utf-8")
+PAGES = {
+    f"/news/{name}": (SAMPLES / name).read_bytes()
+    for name in [*SEED_NAMES, "harbour-gazette-2025-03-14.html"]
+}
+LATIN_PAGE = (
+    "<html><head><title>Wrong label</title></head><body><article><p>"
+    + "Le président a déclaré que les négociations reprendraient à Genève. " * 8
+    + "</p></article></body></html>"
+).encode("utf-8")
 
 
-FLAKY_PAGE = ("<html><head><title>Flaky</title></head><body><article><p>"
-              + "The council said on Monday that the bridge would reopen in May after repairs. " * 8
-              + "</p></article></body></html>").encode("utf-8")
+FLAKY_PAGE = (
+    "<html><head><title>Flaky</title></head><body><article><p>"
+    + "The council said on Monday that the bridge would reopen in May after repairs. " * 8
+    + "</p></article></body></html>"
+).encode("utf-8")
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -56,8 +63,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             body = f'<?xml version="1.0"?><rss version="2.0"><channel><link>{base}/</link>{items}</channel></rss>'
             return self._send(200, body.encode(), {"Content-Type": "application/rss+xml"})
         if path == "/sitemap.xml":
-            body = (f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-                    f"<url><loc>{base}/news/harbour-gazette-2025-03-14.html</loc></url></urlset>")
+            body = (
+                f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                f"<url><loc>{base}/news/harbour-gazette-2025-03-14.html</loc></url></urlset>"
+            )
             return self._send(200, body.encode(), {"Content-Type": "application/xml"})
         if path == "/private/secret.html":
             return self._send(200, PAGES[f"/news/{SEED_NAMES[0]}"])
@@ -106,8 +115,14 @@ def server():
 
 @pytest.fixture()
 def fast_fetching(monkeypatch):
-    for key, value in {"PER_HOST_INTERVAL_SECONDS": "0", "READ_TIMEOUT_SECONDS": "1", "REQUEST_DEADLINE_SECONDS": "2",
-                       "RETRY_BACKOFF_SECONDS": "0.05", "MAX_DOCUMENT_BYTES": "200000", "CONTACT": "ops@example.org"}.items():
+    for key, value in {
+        "PER_HOST_INTERVAL_SECONDS": "0",
+        "READ_TIMEOUT_SECONDS": "1",
+        "REQUEST_DEADLINE_SECONDS": "2",
+        "RETRY_BACKOFF_SECONDS": "0.05",
+        "MAX_DOCUMENT_BYTES": "200000",
+        "CONTACT": "ops@example.org",
+    }.items():
         monkeypatch.setenv(f"WIREHOUSE_{key}", value)
 
 
@@ -119,14 +134,30 @@ def documents(db: Path) -> dict[str, tuple]:
 
 def test_urls_feeds_sitemaps_and_lists_end_as_documents(prefect_harness, server, fast_fetching, tmp_path):
     url_list = tmp_path / "urls.txt"
-    url_list.write_text("\n".join([f"{server}/missing.html", f"{server}/private/secret.html", f"{server}/flaky.html",
-                                   f"{server}/always-500.html", f"{server}/slow.html", f"{server}/loop-a",
-                                   f"{server}/big.html", f"{server}/latin.html", "file:///etc/passwd",
-                                   "# a comment", ""]))
+    url_list.write_text(
+        "\n".join(
+            [
+                f"{server}/missing.html",
+                f"{server}/private/secret.html",
+                f"{server}/flaky.html",
+                f"{server}/always-500.html",
+                f"{server}/slow.html",
+                f"{server}/loop-a",
+                f"{server}/big.html",
+                f"{server}/latin.html",
+                "file:///etc/passwd",
+                "# a comment",
+                "",
+            ]
+        )
+    )
     db = tmp_path / "w.duckdb"
     summary = wirehouse_pipeline([f"{server}/feed.xml", f"{server}/sitemap.xml", str(url_list)], db=str(db))
     docs = documents(db)
-    assert docs["feed.xml"][0] == "rejected" and docs["feed.xml"][1] == "a feed (2 links followed), not an article"
+    assert (
+        docs["feed.xml"][0] == "rejected"
+        and docs["feed.xml"][1] == "a feed (2 links followed), not an article"
+    )
     assert docs["sitemap.xml"][1] == "a sitemap (1 links followed), not an article"
     for name in PAGES:
         assert docs[name.lstrip("/")][0] == "article"
@@ -148,7 +179,9 @@ def test_urls_feeds_sitemaps_and_lists_end_as_documents(prefect_harness, server,
     assert "Le président a déclaré" in text  # the wrong label did not garble the text
 
 
-def test_second_run_over_an_unchanged_site_downloads_nothing_new(prefect_harness, server, fast_fetching, tmp_path):
+def test_second_run_over_an_unchanged_site_downloads_nothing_new(
+    prefect_harness, server, fast_fetching, tmp_path
+):
     db = tmp_path / "w.duckdb"
     first = wirehouse_pipeline([f"{server}/etag.html"], db=str(db))
     assert first["downloaded"] == 1 and first["articles"] == 1
@@ -175,8 +208,9 @@ def test_rebuild_rederives_everything_without_the_network(prefect_harness, serve
 def test_per_host_rate_limit_and_drip_feeding_server(server):
     settings = FetchSettings(per_host_interval=0.3, read_timeout=5, deadline=1.5, tries=1)
     start = time.monotonic()
-    results = fetch_urls([f"{server}/news/{SEED_NAMES[0]}", f"{server}/news/{SEED_NAMES[1]}",
-                          f"{server}/drip.html"], settings)
+    results = fetch_urls(
+        [f"{server}/news/{SEED_NAMES[0]}", f"{server}/news/{SEED_NAMES[1]}", f"{server}/drip.html"], settings
+    )
     elapsed = time.monotonic() - start
     assert [r.status for r in results[:2]] == [200, 200]
     assert results[2].reason == "timed out after 1 tries"  # one byte at a time never holds a worker
@@ -192,13 +226,25 @@ def test_warc_archive_records_become_documents(prefect_harness, tmp_path):
     with open(archive, "wb") as handle:
         writer = WARCWriter(handle, gzip=True)
         for name in SEED_NAMES:
-            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
-            record = writer.create_warc_record(f"https://crawl.example/{name}", "response",
-                                               payload=io.BytesIO((SAMPLES / name).read_bytes()), http_headers=headers)
+            headers = StatusAndHeaders(
+                "200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1"
+            )
+            record = writer.create_warc_record(
+                f"https://crawl.example/{name}",
+                "response",
+                payload=io.BytesIO((SAMPLES / name).read_bytes()),
+                http_headers=headers,
+            )
             writer.write_record(record)
         image = StatusAndHeaders("200 OK", [("Content-Type", "image/png")], protocol="HTTP/1.1")
-        writer.write_record(writer.create_warc_record("https://crawl.example/logo.png", "response",
-                                                      payload=io.BytesIO(b"\x89PNG"), http_headers=image))
+        writer.write_record(
+            writer.create_warc_record(
+                "https://crawl.example/logo.png",
+                "response",
+                payload=io.BytesIO(b"\x89PNG"),
+                http_headers=image,
+            )
+        )
     db = tmp_path / "w.duckdb"
     summary = wirehouse_pipeline([str(archive)], db=str(db))
     assert summary["articles"] == 2 and summary["documents"] == 2  # the image is not an HTML page

@@ -10,27 +10,53 @@ T0 = datetime(2025, 11, 9, 5, tzinfo=UTC)
 
 
 def articles(rows):
-    return pl.DataFrame(rows, schema={"article_id": pl.String, "source": pl.String,
-                                      "published_at": pl.Datetime("us", "UTC"), "text": pl.String,
-                                      "story_id": pl.String})
+    return pl.DataFrame(
+        rows,
+        schema={
+            "article_id": pl.String,
+            "source": pl.String,
+            "published_at": pl.Datetime("us", "UTC"),
+            "text": pl.String,
+            "story_id": pl.String,
+        },
+    )
 
 
 def mentions(pairs):
     return pl.DataFrame(pairs, schema={"article_id": pl.String, "entity_id": pl.String}, orient="row")
 
 
-BACKGROUND = [(f"bg{i}", f"e{i}") for i in range(40)]  # other articles, other entities: makes the shared ones rare
+BACKGROUND = [
+    (f"bg{i}", f"e{i}") for i in range(40)
+]  # other articles, other entities: makes the shared ones rare
 
 
 def test_same_entities_same_days_different_outlets_are_one_story():
-    arts = articles([
-        {"article_id": "a", "source": "A", "published_at": T0,
-         "text": "Negotiators said the ceasefire talks in Istanbul collapsed.", "story_id": None},
-        {"article_id": "b", "source": "B", "published_at": T0,
-         "text": "The Istanbul talks ended without a deal, officials said of the ceasefire.", "story_id": None},
-        {"article_id": "c", "source": "C", "published_at": datetime(2024, 1, 1, tzinfo=UTC),
-         "text": "Negotiators said the ceasefire talks in Istanbul collapsed.", "story_id": None},
-    ])
+    arts = articles(
+        [
+            {
+                "article_id": "a",
+                "source": "A",
+                "published_at": T0,
+                "text": "Negotiators said the ceasefire talks in Istanbul collapsed.",
+                "story_id": None,
+            },
+            {
+                "article_id": "b",
+                "source": "B",
+                "published_at": T0,
+                "text": "The Istanbul talks ended without a deal, officials said of the ceasefire.",
+                "story_id": None,
+            },
+            {
+                "article_id": "c",
+                "source": "C",
+                "published_at": datetime(2024, 1, 1, tzinfo=UTC),
+                "text": "Negotiators said the ceasefire talks in Istanbul collapsed.",
+                "story_id": None,
+            },
+        ]
+    )
     shared = ["pak", "taliban", "ttp", "istanbul", "doha"]
     m = mentions([(a, e) for a in "abc" for e in shared] + BACKGROUND)
     stories = dict(linked_stories(arts, m).iter_rows())
@@ -42,44 +68,104 @@ def test_alike_words_from_two_outlets_are_one_story_but_not_from_one_outlet():
     text = "Doctors found that the feather duvet had caused a rare lung disease in the patient. "
     other = "A rare lung disease in a patient was traced by doctors to his new feather duvet. "
     unrelated = "The council voted to reopen the bridge in May after long repairs to the road. "
-    arts = articles([
-        {"article_id": "a", "source": "A", "published_at": T0, "text": text * 3, "story_id": None},
-        {"article_id": "b", "source": "B", "published_at": T0, "text": other * 3 + "Doctors said.", "story_id": None},
-        {"article_id": "c", "source": "A", "published_at": T0, "text": other * 3, "story_id": None},
-        {"article_id": "d", "source": "D", "published_at": T0, "text": unrelated + "Traffic will be light.", "story_id": None},
-    ])
+    arts = articles(
+        [
+            {"article_id": "a", "source": "A", "published_at": T0, "text": text * 3, "story_id": None},
+            {
+                "article_id": "b",
+                "source": "B",
+                "published_at": T0,
+                "text": other * 3 + "Doctors said.",
+                "story_id": None,
+            },
+            {"article_id": "c", "source": "A", "published_at": T0, "text": other * 3, "story_id": None},
+            {
+                "article_id": "d",
+                "source": "D",
+                "published_at": T0,
+                "text": unrelated + "Traffic will be light.",
+                "story_id": None,
+            },
+        ]
+    )
     stories = dict(linked_stories(arts, mentions([])).iter_rows())
     assert stories["a"] == stories["b"] == stories["c"]  # c joins through b, another outlet
     assert stories["d"] != stories["a"]
 
 
 def test_one_shared_entity_is_not_a_story():
-    arts = articles([
-        {"article_id": "a", "source": "A", "published_at": T0, "text": "a phone review", "story_id": None},
-        {"article_id": "b", "source": "B", "published_at": T0, "text": "a phone launch", "story_id": None},
-    ])
-    m = mentions([("a", "acme"), ("a", "reviewer"), ("b", "acme"), ("b", "london"), ("b", "ceo")] + BACKGROUND)
+    arts = articles(
+        [
+            {
+                "article_id": "a",
+                "source": "A",
+                "published_at": T0,
+                "text": "a phone review",
+                "story_id": None,
+            },
+            {
+                "article_id": "b",
+                "source": "B",
+                "published_at": T0,
+                "text": "a phone launch",
+                "story_id": None,
+            },
+        ]
+    )
+    m = mentions(
+        [("a", "acme"), ("a", "reviewer"), ("b", "acme"), ("b", "london"), ("b", "ceo")] + BACKGROUND
+    )
     stories = dict(linked_stories(arts, m).iter_rows())
     assert stories["a"] != stories["b"]
 
 
 def test_near_duplicate_texts_are_one_story_and_existing_ids_are_kept():
     text = " ".join(f"word{i}" for i in range(300))
-    arts = articles([
-        {"article_id": "a", "source": "A", "published_at": T0, "text": text, "story_id": "s-old"},
-        {"article_id": "b", "source": "B", "published_at": None, "text": text + " extra", "story_id": None},
-    ])
+    arts = articles(
+        [
+            {"article_id": "a", "source": "A", "published_at": T0, "text": text, "story_id": "s-old"},
+            {
+                "article_id": "b",
+                "source": "B",
+                "published_at": None,
+                "text": text + " extra",
+                "story_id": None,
+            },
+        ]
+    )
     stories = dict(linked_stories(arts, mentions([])).iter_rows())
     assert stories == {"a": "s-old", "b": "s-old"}
 
 
 def test_paraphrased_claims_share_a_group_and_others_do_not():
-    claims = pl.DataFrame([
-        {"claim_id": "c1", "article_id": "a", "text": "the regime was only interested in prolonging the temporary ceasefire", "claim_group_id": None},
-        {"claim_id": "c2", "article_id": "a", "text": "the harvest this autumn was the best in a decade", "claim_group_id": None},
-        {"claim_id": "c3", "article_id": "b", "text": "the regime was interested only in prolonging the temporary ceasefire", "claim_group_id": None},
-        {"claim_id": "c4", "article_id": "b", "text": "schools will reopen after the winter holiday", "claim_group_id": None},
-    ])
+    claims = pl.DataFrame(
+        [
+            {
+                "claim_id": "c1",
+                "article_id": "a",
+                "text": "the regime was only interested in prolonging the temporary ceasefire",
+                "claim_group_id": None,
+            },
+            {
+                "claim_id": "c2",
+                "article_id": "a",
+                "text": "the harvest this autumn was the best in a decade",
+                "claim_group_id": None,
+            },
+            {
+                "claim_id": "c3",
+                "article_id": "b",
+                "text": "the regime was interested only in prolonging the temporary ceasefire",
+                "claim_group_id": None,
+            },
+            {
+                "claim_id": "c4",
+                "article_id": "b",
+                "text": "schools will reopen after the winter holiday",
+                "claim_group_id": None,
+            },
+        ]
+    )
     stories = pl.DataFrame({"article_id": ["a", "b"], "story_id": ["s", "s"]})
     groups = dict(linked_claims(claims, stories).iter_rows())
     assert groups["c1"] == groups["c3"]
@@ -87,10 +173,22 @@ def test_paraphrased_claims_share_a_group_and_others_do_not():
 
 
 def test_claims_in_different_stories_are_never_grouped():
-    claims = pl.DataFrame([
-        {"claim_id": "c1", "article_id": "a", "text": "prices will rise next year", "claim_group_id": None},
-        {"claim_id": "c2", "article_id": "b", "text": "prices will rise next year", "claim_group_id": None},
-    ])
+    claims = pl.DataFrame(
+        [
+            {
+                "claim_id": "c1",
+                "article_id": "a",
+                "text": "prices will rise next year",
+                "claim_group_id": None,
+            },
+            {
+                "claim_id": "c2",
+                "article_id": "b",
+                "text": "prices will rise next year",
+                "claim_group_id": None,
+            },
+        ]
+    )
     stories = pl.DataFrame({"article_id": ["a", "b"], "story_id": ["s1", "s2"]})
     groups = dict(linked_claims(claims, stories).iter_rows())
     assert groups["c1"] != groups["c2"]
@@ -99,14 +197,16 @@ def test_claims_in_different_stories_are_never_grouped():
 def test_short_form_in_one_article_folds_into_the_full_name_of_another():
     from transforms.links import entity_merges
 
-    entities = pl.DataFrame([
-        {"entity_id": "full", "name": "Afghan Taliban", "type": "ORG", "aliases": ["Taliban"]},
-        {"entity_id": "short", "name": "Taliban", "type": "ORG", "aliases": []},
-        {"entity_id": "ttp", "name": "Tehreek-i-Taliban Pakistan", "type": "ORG", "aliases": ["TTP"]},
-        {"entity_id": "pk", "name": "Pakistan", "type": "GPE", "aliases": []},
-        {"entity_id": "john", "name": "John Smith", "type": "PERSON", "aliases": ["Smith"]},
-        {"entity_id": "jane", "name": "Jane Smith", "type": "PERSON", "aliases": ["Smith"]},
-        {"entity_id": "smith", "name": "Smith", "type": "PERSON", "aliases": []},
-    ])
+    entities = pl.DataFrame(
+        [
+            {"entity_id": "full", "name": "Afghan Taliban", "type": "ORG", "aliases": ["Taliban"]},
+            {"entity_id": "short", "name": "Taliban", "type": "ORG", "aliases": []},
+            {"entity_id": "ttp", "name": "Tehreek-i-Taliban Pakistan", "type": "ORG", "aliases": ["TTP"]},
+            {"entity_id": "pk", "name": "Pakistan", "type": "GPE", "aliases": []},
+            {"entity_id": "john", "name": "John Smith", "type": "PERSON", "aliases": ["Smith"]},
+            {"entity_id": "jane", "name": "Jane Smith", "type": "PERSON", "aliases": ["Smith"]},
+            {"entity_id": "smith", "name": "Smith", "type": "PERSON", "aliases": []},
+        ]
+    )
     merges = dict(entity_merges(entities).iter_rows())
     assert merges == {"short": "full"}  # Smith is two people; Pakistan is never folded

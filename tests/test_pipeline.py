@@ -9,16 +9,34 @@ import pytest
 
 from flows.pipeline import wirehouse_pipeline
 
-BOILERPLATE = ["Accept all", "icon-facebook", "Related stories", "All rights reserved", "Read more",
-               "Comments (12)", "Subscribe", "Trending", "Rupee gains", "Tags:"]
+BOILERPLATE = [
+    "Accept all",
+    "icon-facebook",
+    "Related stories",
+    "All rights reserved",
+    "Read more",
+    "Comments (12)",
+    "Subscribe",
+    "Trending",
+    "Rupee gains",
+    "Tags:",
+]
 TABLES = ("document", "article", "entity", "entity_mention", "claim", "event")
 
 
 def table_rows(db):
     with duckdb.connect(str(db), read_only=True) as con:
-        return {t: sorted(con.execute(f"select * exclude (loaded_at, run_id) from {t}" if t == "document"
-                                      else f"select * from {t}").fetchall(), key=repr)
-                for t in TABLES}
+        return {
+            t: sorted(
+                con.execute(
+                    f"select * exclude (loaded_at, run_id) from {t}"
+                    if t == "document"
+                    else f"select * from {t}"
+                ).fetchall(),
+                key=repr,
+            )
+            for t in TABLES
+        }
 
 
 @pytest.fixture()
@@ -31,8 +49,10 @@ def test_seed_pages_become_two_clean_articles(prefect_harness, seed_dir, db):
     assert summary["articles"] == 2 and summary["rejected"] == 0
     assert summary["failed_audits"] == {}
     with duckdb.connect(str(db), read_only=True) as con:
-        rows = con.execute("select title, published_date, language, text, url, word_count, author "
-                           "from article order by title").fetchall()
+        rows = con.execute(
+            "select title, published_date, language, text, url, word_count, author "
+            "from article order by title"
+        ).fetchall()
     assert [r[0] for r in rows] == [
         "Pakistan Says Taliban Talks Fail to Address Terrorism Amid Ceasefire",
         "Pakistan Slams Afghan Taliban for Stalling Istanbul Talks, Demands Action Against Terrorists",
@@ -57,8 +77,9 @@ def test_seed_pages_become_two_clean_articles(prefect_harness, seed_dir, db):
 def test_published_at_keeps_the_instant_the_page_states(prefect_harness, seed_dir, db):
     wirehouse_pipeline([str(seed_dir)], db=str(db))
     with duckdb.connect(str(db), read_only=True) as con:
-        got = con.execute("select strftime(published_at at time zone 'UTC', '%Y-%m-%d %H:%M') from article "
-                          "order by 1").fetchall()
+        got = con.execute(
+            "select strftime(published_at at time zone 'UTC', '%Y-%m-%d %H:%M') from article order by 1"
+        ).fetchall()
     # 2025-11-09T09:00+05:00 and 2025-11-09T10:30+05:00
     assert got == [("2025-11-09 04:00",), ("2025-11-09 05:30",)]
 
@@ -80,10 +101,15 @@ def test_same_article_twice_is_one_article_and_one_duplicate(prefect_harness, se
     summary = wirehouse_pipeline([str(seed_dir)], db=str(db))
     assert (summary["articles"], summary["duplicates"]) == (2, 2)
     with duckdb.connect(str(db), read_only=True) as con:
-        dups = con.execute("select source_uri, reason, article_id from document where status = 'duplicate' "
-                           "order by source_uri").fetchall()
+        dups = con.execute(
+            "select source_uri, reason, article_id from document where status = 'duplicate' "
+            "order by source_uri"
+        ).fetchall()
         article_ids = {r[0] for r in con.execute("select article_id from article").fetchall()}
-    assert [d[0].rsplit("/", 1)[-1] for d in dups] == ["zz-copy-of-islamabad.html", "zz-frontier-again.html.gz"]
+    assert [d[0].rsplit("/", 1)[-1] for d in dups] == [
+        "zz-copy-of-islamabad.html",
+        "zz-frontier-again.html.gz",
+    ]
     assert all(d[1].startswith("same canonical URL as") for d in dups)
     assert {d[2] for d in dups} == article_ids
 
@@ -93,15 +119,22 @@ def test_bad_files_are_rejected_with_reasons_and_the_run_goes_on(prefect_harness
     (seed_dir / "binary.html").write_bytes(bytes(range(256)) * 200)
     (seed_dir / "broken.html.gz").write_bytes(b"this is not gzip")
     (seed_dir / "nav-only.html").write_text(
-        "<html><body><nav>" + " ".join(f'<a href="/{i}">Link {i}</a>' for i in range(200)) + "</nav></body></html>")
+        "<html><body><nav>"
+        + " ".join(f'<a href="/{i}">Link {i}</a>' for i in range(200))
+        + "</nav></body></html>"
+    )
     unreadable = seed_dir / "unreadable.html"
     unreadable.write_text("<html><body><p>secret</p></body></html>")
     unreadable.chmod(0)
     summary = wirehouse_pipeline([str(seed_dir)], db=str(db))
     assert summary["articles"] == 2
     with duckdb.connect(str(db), read_only=True) as con:
-        reasons = dict((uri.rsplit("/", 1)[-1], reason) for uri, reason in con.execute(
-            "select source_uri, reason from document where status = 'rejected'").fetchall())
+        reasons = dict(
+            (uri.rsplit("/", 1)[-1], reason)
+            for uri, reason in con.execute(
+                "select source_uri, reason from document where status = 'rejected'"
+            ).fetchall()
+        )
         total = con.execute("select count(*) from document").fetchone()[0]
     assert total == 7  # every input document has a row
     assert reasons["empty.html"] == "empty file"
@@ -109,6 +142,7 @@ def test_bad_files_are_rejected_with_reasons_and_the_run_goes_on(prefect_harness
     assert reasons["broken.html.gz"].startswith("not a valid gzip file")
     assert reasons["nav-only.html"].startswith("no article text found")
     import os
+
     if os.geteuid() != 0:  # root reads any file
         assert reasons["unreadable.html"].startswith("cannot read file")
 
@@ -116,7 +150,9 @@ def test_bad_files_are_rejected_with_reasons_and_the_run_goes_on(prefect_harness
 def test_raw_bytes_are_kept_for_rebuilds(prefect_harness, seed_dir, db):
     wirehouse_pipeline([str(seed_dir)], db=str(db))
     with duckdb.connect(str(db), read_only=True) as con:
-        rows = con.execute("select r.data, r.size_bytes from document d join raw_document r using (content_hash)").fetchall()
+        rows = con.execute(
+            "select r.data, r.size_bytes from document d join raw_document r using (content_hash)"
+        ).fetchall()
     assert len(rows) == 2
     originals = {p.read_bytes() for p in seed_dir.iterdir()}
     assert {gzip.decompress(data) for data, _ in rows} == originals
@@ -125,7 +161,9 @@ def test_raw_bytes_are_kept_for_rebuilds(prefect_harness, seed_dir, db):
 def test_each_run_is_recorded(prefect_harness, seed_dir, db):
     wirehouse_pipeline([str(seed_dir)], db=str(db))
     with duckdb.connect(str(db), read_only=True) as con:
-        run = con.execute("select documents, articles, rejected, finished_at is not null from pipeline_run").fetchall()
+        run = con.execute(
+            "select documents, articles, rejected, finished_at is not null from pipeline_run"
+        ).fetchall()
     assert run == [(2, 2, 0, True)]
 
 

@@ -12,11 +12,47 @@ from transforms.decode import decode_html
 from transforms.extract import extract_page
 from transforms.schemas import ARTICLE
 
-WORDS = st.sampled_from([
-    "Pakistan", "said", "the", "Taliban", "“", "”", '"', "(TTP)", "Tehreek-i-Taliban", "on", "Friday", "he",
-    "attack", "ceasefire", "Minister", "Khawaja", "Asif", ",", ".", "\n\n", "according", "to", "that", "BLA/FaH",
-    "accused", "of", "’s", "—", "October", "11", "last", "month", "•", "KEY", "POINTS", "Spokesperson", "it",
-])
+WORDS = st.sampled_from(
+    [
+        "Pakistan",
+        "said",
+        "the",
+        "Taliban",
+        "“",
+        "”",
+        '"',
+        "(TTP)",
+        "Tehreek-i-Taliban",
+        "on",
+        "Friday",
+        "he",
+        "attack",
+        "ceasefire",
+        "Minister",
+        "Khawaja",
+        "Asif",
+        ",",
+        ".",
+        "\n\n",
+        "according",
+        "to",
+        "that",
+        "BLA/FaH",
+        "accused",
+        "of",
+        "’s",
+        "—",
+        "October",
+        "11",
+        "last",
+        "month",
+        "•",
+        "KEY",
+        "POINTS",
+        "Spokesperson",
+        "it",
+    ]
+)
 TEXTS = st.lists(WORDS, min_size=1, max_size=60).map(" ".join) | st.text(max_size=300)
 
 
@@ -24,12 +60,20 @@ TEXTS = st.lists(WORDS, min_size=1, max_size=60).map(" ".join) | st.text(max_siz
 @given(text=TEXTS)
 def test_any_text_analyses_and_offsets_slice_the_text(nlp, text):
     row = dict.fromkeys(ARTICLE)
-    row.update(article_id="a", text=text, language="en", source_uri="x", text_hash="x", word_count=1,
-               pipeline_version="t", published_date=date(2025, 11, 9))
+    row.update(
+        article_id="a",
+        text=text,
+        language="en",
+        source_uri="x",
+        text_hash="x",
+        word_count=1,
+        pipeline_version="t",
+        published_date=date(2025, 11, 9),
+    )
     tables = analysed_tables(pl.DataFrame([row], schema=ARTICLE), nlp)
     assert tables["analysis_error"].height == 0, tables["analysis_error"]["reason"].to_list()
     for m in tables["entity_mention"].iter_rows(named=True):
-        assert text[m["start_char"]:m["end_char"]] == m["text"]
+        assert text[m["start_char"] : m["end_char"]] == m["text"]
     for c in tables["claim"].iter_rows(named=True):
         assert 0 <= c["start_char"] <= c["end_char"] <= len(text)
         assert c["speaker"] is None or c["speaker"].lower() not in {"he", "she", "it", "they"}
@@ -38,8 +82,14 @@ def test_any_text_analyses_and_offsets_slice_the_text(nlp, text):
 
 
 @settings(max_examples=150, deadline=None)
-@given(html=st.text(max_size=2000) | st.builds(lambda a, b: f"<html><body><article><p>{a}</p><p>{b}</p></article></body></html>",
-                                                st.text(max_size=500), st.text(max_size=500)))
+@given(
+    html=st.text(max_size=2000)
+    | st.builds(
+        lambda a, b: f"<html><body><article><p>{a}</p><p>{b}</p></article></body></html>",
+        st.text(max_size=500),
+        st.text(max_size=500),
+    )
+)
 def test_any_html_extracts_or_says_why(html):
     page = extract_page(html, "x", now=datetime(2026, 1, 1, tzinfo=UTC))
     assert (page["text"] is None) == (page["reason"] is not None)

@@ -14,8 +14,17 @@ from flows.reports import available_reports
 from tests.conftest import SAMPLES, SEED_NAMES
 
 WIREHOUSE = str(Path(sys.executable).parent / "wirehouse")
-REQUIRED = {"who_said_what", "claims_by_speaker", "corroborated_claims", "attribution_conflicts",
-            "entity_cooccurrence", "event_timeline", "story_coverage", "source_summary", "pipeline_runs"}
+REQUIRED = {
+    "who_said_what",
+    "claims_by_speaker",
+    "corroborated_claims",
+    "attribution_conflicts",
+    "entity_cooccurrence",
+    "event_timeline",
+    "story_coverage",
+    "source_summary",
+    "pipeline_runs",
+}
 
 
 @pytest.fixture(scope="module")
@@ -55,21 +64,32 @@ def test_the_seed_story_covers_both_outlets(warehouse):
     assert (2, 2) in stories
     assert corroborated and all(s == 2 for (s,) in corroborated)
     # one outlet gives a statement to Pakistan's government, the other to the FO spokesperson
-    assert any(any("government" in a for a in attrs) and any("Spokesperson" in a for a in attrs)
-               for (attrs,) in conflicts)
+    assert any(
+        any("government" in a for a in attrs) and any("Spokesperson" in a for a in attrs)
+        for (attrs,) in conflicts
+    )
 
 
 def test_parameters_filter(warehouse):
-    result = cli("report", "who_said_what", "--entity", "Khawaja Asif", "--db", str(warehouse), "--format", "json")
+    result = cli(
+        "report", "who_said_what", "--entity", "Khawaja Asif", "--db", str(warehouse), "--format", "json"
+    )
     rows = json.loads(result.stdout)
     assert rows and {r["speaker"] for r in rows} == {"Khawaja Asif"}
-    later = cli("report", "event_timeline", "--since", "2025-10-01", "--db", str(warehouse), "--format", "json")
+    later = cli(
+        "report", "event_timeline", "--since", "2025-10-01", "--db", str(warehouse), "--format", "json"
+    )
     assert all(r["event_date"] >= "2025-10-01" for r in json.loads(later.stdout))
 
 
 def test_formats(warehouse, tmp_path):
     out = tmp_path / "stories.parquet"
-    assert cli("report", "story_coverage", "--db", str(warehouse), "--format", "parquet", "--out", str(out)).returncode == 0
+    assert (
+        cli(
+            "report", "story_coverage", "--db", str(warehouse), "--format", "parquet", "--out", str(out)
+        ).returncode
+        == 0
+    )
     assert pl.read_parquet(out).height >= 1
     csv = cli("report", "story_coverage", "--db", str(warehouse), "--format", "csv")
     assert csv.stdout.splitlines()[0].startswith("story_id,articles,outlets")
@@ -87,7 +107,9 @@ def test_ad_hoc_sql_is_read_only(warehouse):
 
 
 def test_unknown_report_and_missing_warehouse_are_one_line_errors(tmp_path, warehouse):
-    assert cli("report", "nope", "--db", str(warehouse)).stderr.strip() == \
-        "wirehouse: no report named 'nope'; `wirehouse report` lists them"
+    assert (
+        cli("report", "nope", "--db", str(warehouse)).stderr.strip()
+        == "wirehouse: no report named 'nope'; `wirehouse report` lists them"
+    )
     missing = cli("report", "story_coverage", "--db", str(tmp_path / "none.duckdb"))
     assert missing.returncode == 2 and "no warehouse at" in missing.stderr

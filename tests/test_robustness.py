@@ -30,12 +30,16 @@ ARTICLE = """<html><head><meta charset="{charset}"><title>{title}</title>
 <meta property="article:published_time" content="2025-11-09"></head>
 <body><nav><a href="/">Home</a> <a href="/world">World</a></nav><article><h1>{title}</h1>
 {paras}</article><footer>All rights reserved</footer></body></html>"""
-PARA = ("<p>The minister said on Tuesday that the talks in Geneva would resume next week, "
-        "according to officials who attended the meeting. {extra}</p>")
+PARA = (
+    "<p>The minister said on Tuesday that the talks in Geneva would resume next week, "
+    "according to officials who attended the meeting. {extra}</p>"
+)
 
 
 def article(title, charset="utf-8", extra="", n=6):
-    return ARTICLE.format(charset=charset, title=title, paras="\n".join(PARA.format(extra=extra) for _ in range(n)))
+    return ARTICLE.format(
+        charset=charset, title=title, paras="\n".join(PARA.format(extra=extra) for _ in range(n))
+    )
 
 
 def write_hostile(folder: Path, big: bool = False) -> None:
@@ -52,16 +56,35 @@ def write_hostile(folder: Path, big: bool = False) -> None:
     w("whitespace.html", b"  \n\t \n")
     w("binary.html", bytes(rng.randrange(256) for _ in range(200_000)))
     w("nul-bytes.html", article("Nul bytes in the page").replace("talks", "ta\x00lks"))
-    w("cp1252.html", article("Café owners’ protest in São Paulo", "windows-1252", "Prices rose €3.").encode("cp1252"))
+    w(
+        "cp1252.html",
+        article("Café owners’ protest in São Paulo", "windows-1252", "Prices rose €3.").encode("cp1252"),
+    )
     w("shift-jis.html", article("東京の会談", "shift_jis", "大臣は話した。").encode("shift_jis"))
     w("utf16-bom.html", article("A page in UTF-16 with a byte-order mark", "utf-16").encode("utf-16"))
-    w("wrong-charset-declared.html", article("Declared latin-1, really UTF-8: über café — “quoted”", "iso-8859-1"))
-    w("no-article.html", "<html><body><nav>" + " ".join(f'<a href="/{i}">Link {i}</a>' for i in range(300)) + "</nav></body></html>")
+    w(
+        "wrong-charset-declared.html",
+        article("Declared latin-1, really UTF-8: über café — “quoted”", "iso-8859-1"),
+    )
+    w(
+        "no-article.html",
+        "<html><body><nav>"
+        + " ".join(f'<a href="/{i}">Link {i}</a>' for i in range(300))
+        + "</nav></body></html>",
+    )
     w("script-only.html", "<html><body><script>" + "var x=1;" * 20000 + "</script></body></html>")
     w("truncated.html", article("A page cut off in the middle")[:700])
-    w("deep-nesting.html", "<html><body>" + "<div>" * 100_000 + "<p>deep text here</p>" + "</div>" * 100_000 + "</body></html>")
-    w("markup-injection.html", article("<script>alert('title')</script> Robert'); DROP TABLE article;-- \u202eevil",
-                                       extra="<img src=x onerror=alert(1)>"))
+    w(
+        "deep-nesting.html",
+        "<html><body>" + "<div>" * 100_000 + "<p>deep text here</p>" + "</div>" * 100_000 + "</body></html>",
+    )
+    w(
+        "markup-injection.html",
+        article(
+            "<script>alert('title')</script> Robert'); DROP TABLE article;-- \u202eevil",
+            extra="<img src=x onerror=alert(1)>",
+        ),
+    )
     w("urdu-rtl.html", article("پاکستان کی خبر", extra="وزیر نے کہا۔"))
     w("not-really-gzip.html.gz", b"this is not gzip at all")
     w("control-chars-in-title.html", article("Tabs\tand\x0bvertical\x0ctabs and \x1b[31mANSI\x1b[0m"))
@@ -97,13 +120,19 @@ def test_hostile_folder_loads_each_article_once_and_explains_every_other_file(tm
     result = cli(["run", str(folder), "--db", str(db)], tmp_path / "prefect")
     assert result.returncode == 0, result.stderr[-3000:]
     with duckdb.connect(str(db), read_only=True) as con:
-        docs = {uri.rsplit("/", 1)[-1]: (status, reason) for uri, status, reason in
-                con.execute("select source_uri, status, reason from document").fetchall()}
+        docs = {
+            uri.rsplit("/", 1)[-1]: (status, reason)
+            for uri, status, reason in con.execute(
+                "select source_uri, status, reason from document"
+            ).fetchall()
+        }
         titles = [r[0] for r in con.execute("select title from article").fetchall()]
         texts = " ".join(r[0] for r in con.execute("select text from article").fetchall())
         tables = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
-        encodings = {uri.rsplit("/", 1)[-1]: enc for uri, enc in
-                     con.execute("select source_uri, encoding from document").fetchall()}
+        encodings = {
+            uri.rsplit("/", 1)[-1]: enc
+            for uri, enc in con.execute("select source_uri, encoding from document").fetchall()
+        }
     assert set(docs) == {p.name for p in folder.iterdir()}  # every file is a document row
     assert all(status != "rejected" or reason for status, reason in docs.values())
     # the same page under two names: one article (the first in path order) and one duplicate
@@ -143,8 +172,13 @@ def test_a_second_writer_is_told_who_holds_the_warehouse_and_the_first_run_is_in
     _pages(folder, 9)
     db = tmp_path / "w.duckdb"
     env = dict(os.environ, PREFECT_HOME=str(tmp_path / "prefect-a"))
-    first = subprocess.Popen([WIREHOUSE, "run", str(folder), "--db", str(db), "--batch-size", "2"],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    first = subprocess.Popen(
+        [WIREHOUSE, "run", str(folder), "--db", str(db), "--batch-size", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:  # wait until the first run holds the file
@@ -156,8 +190,11 @@ def test_a_second_writer_is_told_who_holds_the_warehouse_and_the_first_run_is_in
             time.sleep(0.2)
         else:
             pytest.fail("the first run never took the warehouse")
-        second = cli(["run", str(folder), "--db", str(db)], tmp_path / "prefect-b",
-                     extra_env={"WIREHOUSE_LOCK_TIMEOUT_SECONDS": "1"})
+        second = cli(
+            ["run", str(folder), "--db", str(db)],
+            tmp_path / "prefect-b",
+            extra_env={"WIREHOUSE_LOCK_TIMEOUT_SECONDS": "1"},
+        )
         assert second.returncode == 2
         assert f"is in use by another process (pid {first.pid})" in second.stderr
         assert "waiting up to 1 s" in second.stderr
@@ -175,13 +212,20 @@ def test_kill_9_mid_run_then_rerun_gives_the_uninterrupted_warehouse(tmp_path, f
     _pages(folder, 9)
     reference = tmp_path / "reference.duckdb"
     start = time.monotonic()
-    assert cli(["run", str(folder), "--db", str(reference), "--batch-size", "1"], tmp_path / "p1").returncode == 0
+    assert (
+        cli(["run", str(folder), "--db", str(reference), "--batch-size", "1"], tmp_path / "p1").returncode
+        == 0
+    )
     duration = time.monotonic() - start
 
     db = tmp_path / "killed.duckdb"
     env = dict(os.environ, PREFECT_HOME=str(tmp_path / "p2"))
-    victim = subprocess.Popen([WIREHOUSE, "run", str(folder), "--db", str(db), "--batch-size", "1"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    victim = subprocess.Popen(
+        [WIREHOUSE, "run", str(folder), "--db", str(db), "--batch-size", "1"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
     time.sleep(duration * fraction)
     victim.send_signal(signal.SIGKILL)
     victim.wait()

@@ -6,8 +6,14 @@ import polars as pl
 from flows.warehouse import open_warehouse
 from transforms import schemas
 
-TABLES = {"document": schemas.DOCUMENT, "article": schemas.ARTICLE, "entity": schemas.ENTITY,
-          "entity_mention": schemas.ENTITY_MENTION, "claim": schemas.CLAIM, "event": schemas.EVENT}
+TABLES = {
+    "document": schemas.DOCUMENT,
+    "article": schemas.ARTICLE,
+    "entity": schemas.ENTITY,
+    "entity_mention": schemas.ENTITY_MENTION,
+    "claim": schemas.CLAIM,
+    "event": schemas.EVENT,
+}
 
 
 def test_every_schema_column_is_a_warehouse_column_of_a_matching_type(tmp_path):
@@ -16,8 +22,12 @@ def test_every_schema_column_is_a_warehouse_column_of_a_matching_type(tmp_path):
             empty = pl.DataFrame(schema=schema)  # noqa: F841 (read by DuckDB)
             columns = ", ".join(schema)
             con.execute(f"insert into {table} ({columns}) select {columns} from empty")  # types must cast
-            have = {r[0] for r in con.execute(
-                "select column_name from information_schema.columns where table_name = ?", [table]).fetchall()}
+            have = {
+                r[0]
+                for r in con.execute(
+                    "select column_name from information_schema.columns where table_name = ?", [table]
+                ).fetchall()
+            }
             assert set(schema) <= have, (table, set(schema) - have)
 
 

@@ -22,8 +22,17 @@ def test_fresh_warehouse_gets_every_table_and_a_schema_version(tmp_path):
     with open_warehouse(str(db)) as con:
         tables = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
         version = con.execute("select max(version) from schema_version").fetchone()[0]
-    assert {"document", "article", "entity", "entity_mention", "claim", "event", "raw_document",
-            "pipeline_run", "schema_version"} <= tables
+    assert {
+        "document",
+        "article",
+        "entity",
+        "entity_mention",
+        "claim",
+        "event",
+        "raw_document",
+        "pipeline_run",
+        "schema_version",
+    } <= tables
     assert version == migrations()[-1][0]
 
 
@@ -61,14 +70,22 @@ def test_newer_schema_is_refused(tmp_path):
 
 def _article(article_id: str, uri: str) -> dict:
     row = dict.fromkeys(ARTICLE)
-    row.update(article_id=article_id, source_uri=uri, text="Some text here.", text_hash="h" + article_id,
-               word_count=3, pipeline_version="t")
+    row.update(
+        article_id=article_id,
+        source_uri=uri,
+        text="Some text here.",
+        text_hash="h" + article_id,
+        word_count=3,
+        pipeline_version="t",
+    )
     return row
 
 
 def _document(doc_id: str, uri: str, article_id: str) -> dict:
     row = dict.fromkeys(DOCUMENT)
-    row.update(document_id=doc_id, source_uri=uri, status="article", article_id=article_id, pipeline_version="t")
+    row.update(
+        document_id=doc_id, source_uri=uri, status="article", article_id=article_id, pipeline_version="t"
+    )
     return row
 
 
@@ -86,7 +103,10 @@ def test_loading_a_batch_twice_leaves_the_same_rows(tmp_path):
 
 def test_a_failed_batch_leaves_nothing_half_loaded(tmp_path):
     bad_article = pl.DataFrame([{**_article("a1", "file:///a"), "text": None}], schema=ARTICLE)  # not null
-    tables = {"document": pl.DataFrame([_document("d1", "file:///a", "a1")], schema=DOCUMENT), "article": bad_article}
+    tables = {
+        "document": pl.DataFrame([_document("d1", "file:///a", "a1")], schema=DOCUMENT),
+        "article": bad_article,
+    }
     with open_warehouse(str(tmp_path / "w.duckdb")) as con:
         with pytest.raises(duckdb.Error):
             load_batch(con, tables)
@@ -98,13 +118,19 @@ def test_a_warehouse_held_by_another_process_names_the_holder(tmp_path):
     with open_warehouse(str(db)):
         pass
     holder = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(f"""
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
             import duckdb, sys, time
             con = duckdb.connect({str(db)!r}, read_only=True)
             print("holding", flush=True)
             time.sleep(30)
-        """)],
-        stdout=subprocess.PIPE, text=True)
+        """),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "holding"
         with pytest.raises(WarehouseError, match=rf"in use by another process \(pid {holder.pid}\)"):
@@ -121,7 +147,11 @@ def test_audits_find_dangling_rows(tmp_path):
     with open_warehouse(str(tmp_path / "w.duckdb")) as con:
         assert failed_audits(con) == {}
         con.execute("insert into entity_mention values ('no-article', 'no-entity', 'X', 0, 1, 0, 'ORG')")
-        con.execute("insert into document (document_id, source_uri, status, pipeline_version) "
-                    "values ('d', 'file:///x', 'rejected', 't')")
-        assert failed_audits(con) == {"mentions_point_at_articles_and_entities": 1,
-                                      "documents_account_for_articles": 1}
+        con.execute(
+            "insert into document (document_id, source_uri, status, pipeline_version) "
+            "values ('d', 'file:///x', 'rejected', 't')"
+        )
+        assert failed_audits(con) == {
+            "mentions_point_at_articles_and_entities": 1,
+            "documents_account_for_articles": 1,
+        }

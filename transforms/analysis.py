@@ -28,10 +28,16 @@ def mentions_by_article(mentions: pl.DataFrame, entities: pl.DataFrame) -> dict[
     joined = mentions.join(entities.select("entity_id", "name", "type"), on="entity_id", how="left")
     out: dict[str, list[dict]] = {}
     for r in joined.sort("article_id", "start_char").iter_rows(named=True):
-        out.setdefault(r["article_id"], []).append({
-            "start": r["start_char"], "end": r["end_char"], "label": r["type"] or r["label"],
-            "canonical": r["name"], "entity_id": r["entity_id"], "text": r["text"],
-        })
+        out.setdefault(r["article_id"], []).append(
+            {
+                "start": r["start_char"],
+                "end": r["end_char"],
+                "label": r["type"] or r["label"],
+                "canonical": r["name"],
+                "entity_id": r["entity_id"],
+                "text": r["text"],
+            }
+        )
     return out
 
 
@@ -57,14 +63,20 @@ def analysed_tables(articles: pl.DataFrame, nlp, batch_size: int = 32) -> dict[s
         try:
             tables = _one_article(article, doc)
         except Exception as exc:  # one odd page must not cost the batch its analysis
-            errors.append({"article_id": article["article_id"][0],
-                           "reason": f"analysis failed ({type(exc).__name__}: {str(exc)[:200]})"})
+            errors.append(
+                {
+                    "article_id": article["article_id"][0],
+                    "reason": f"analysis failed ({type(exc).__name__}: {str(exc)[:200]})",
+                }
+            )
             continue
         for name, frame in tables.items():
             parts[name].append(frame)
     schemas = {"entity_mention": ENTITY_MENTION, "claim": CLAIM, "event": EVENT}
-    out = {name: (pl.concat(parts[name]) if parts[name] else pl.DataFrame(schema=schema))
-           for name, schema in schemas.items()}
+    out = {
+        name: (pl.concat(parts[name]) if parts[name] else pl.DataFrame(schema=schema))
+        for name, schema in schemas.items()
+    }
     out["entity"] = merged_entities(parts["entity"]) if parts["entity"] else pl.DataFrame(schema=ENTITY)
     out["analysis_error"] = pl.DataFrame(errors, schema=ANALYSIS_ERRORS)
     return out

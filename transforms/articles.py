@@ -26,7 +26,11 @@ PAGE_SCHEMA = {
     "size_bytes": pl.Int64,
     "encoding": pl.String,
     "reason": pl.String,
-    **{k: v for k, v in ARTICLE.items() if k not in ("source_uri", "article_id", "story_id", "pipeline_version")},
+    **{
+        k: v
+        for k, v in ARTICLE.items()
+        if k not in ("source_uri", "article_id", "story_id", "pipeline_version")
+    },
 }
 
 _TRACKING_PARAM = re.compile(r"^(utm_|fbclid$|gclid$|mc_|ref$|cmpid$)", re.I)
@@ -39,7 +43,9 @@ def canonical_url(url: str | None) -> str | None:
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return None
-    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING_PARAM.match(k)])
+    query = urlencode(
+        [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING_PARAM.match(k)]
+    )
     path = parts.path or "/"
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, query, ""))
 
@@ -50,9 +56,21 @@ def text_fingerprint(text: str) -> str:
     return hashlib.sha256(" ".join(words).encode("utf-8")).hexdigest()
 
 
-def _extract_one(source_uri: str, data: bytes | None, reason: str | None, header_charset: str | None,
-                 now: datetime, max_text_chars: int) -> dict:
-    row = {"source_uri": source_uri, "content_hash": None, "size_bytes": None, "encoding": None, "reason": reason}
+def _extract_one(
+    source_uri: str,
+    data: bytes | None,
+    reason: str | None,
+    header_charset: str | None,
+    now: datetime,
+    max_text_chars: int,
+) -> dict:
+    row = {
+        "source_uri": source_uri,
+        "content_hash": None,
+        "size_bytes": None,
+        "encoding": None,
+        "reason": reason,
+    }
     if data is None:
         return row
     row["content_hash"] = content_hash(data)
@@ -132,8 +150,14 @@ def classified_documents(
         owner = owner_by_id.get(article_id)
         if owner is not None and owner != page["source_uri"]:
             doc.update(status="duplicate", reason=f"same canonical URL as {owner}", article_id=article_id)
-        elif same_text is not None and same_text != article_id and owner_by_id.get(same_text) != page["source_uri"]:
-            doc.update(status="duplicate", reason=f"same text as {owner_by_id.get(same_text)}", article_id=same_text)
+        elif (
+            same_text is not None
+            and same_text != article_id
+            and owner_by_id.get(same_text) != page["source_uri"]
+        ):
+            doc.update(
+                status="duplicate", reason=f"same text as {owner_by_id.get(same_text)}", article_id=same_text
+            )
         else:
             doc.update(status="article", reason=None, article_id=article_id)
             owner_by_id[article_id] = page["source_uri"]
@@ -158,7 +182,9 @@ def with_analysis_errors(documents: pl.DataFrame, errors: pl.DataFrame) -> pl.Da
     return (
         documents.drop("analysis_error")
         .join(errors.rename({"reason": "analysis_error"}), on="article_id", how="left")
-        .with_columns(pl.when(pl.col("status") == "article").then(pl.col("analysis_error")).alias("analysis_error"))
+        .with_columns(
+            pl.when(pl.col("status") == "article").then(pl.col("analysis_error")).alias("analysis_error")
+        )
         .select(list(DOCUMENT))
     )
 

@@ -30,40 +30,201 @@ from transforms.schemas import CLAIM
 # part of the content). "act": the verb phrase itself is the claim ("accused X of Y").
 # Lemmas are British and American spellings both.
 REPORTING_VERBS = {
-    **{v: "clause" for v in (
-        "say", "tell", "state", "add", "claim", "assert", "maintain", "affirm", "insist", "stress", "emphasise",
-        "emphasize", "note", "argue", "announce", "declare", "explain", "report", "confirm", "deny", "warn",
-        "acknowledge", "admit", "allege", "contend", "observe", "remark", "write", "reply", "respond", "predict",
-        "promise", "vow", "pledge", "concede", "complain", "hint", "indicate", "underline", "underscore",
-        "highlight", "mention", "reiterate", "suggest", "believe", "reveal", "disclose", "recall", "caution",
-        "estimate", "assure", "reaffirm", "clarify", "point", "contend", "testify", "tweet", "post", "question",
-        "agree", "reject", "demand", "ask",
-    )},
+    **{
+        v: "clause"
+        for v in (
+            "say",
+            "tell",
+            "state",
+            "add",
+            "claim",
+            "assert",
+            "maintain",
+            "affirm",
+            "insist",
+            "stress",
+            "emphasise",
+            "emphasize",
+            "note",
+            "argue",
+            "announce",
+            "declare",
+            "explain",
+            "report",
+            "confirm",
+            "deny",
+            "warn",
+            "acknowledge",
+            "admit",
+            "allege",
+            "contend",
+            "observe",
+            "remark",
+            "write",
+            "reply",
+            "respond",
+            "predict",
+            "promise",
+            "vow",
+            "pledge",
+            "concede",
+            "complain",
+            "hint",
+            "indicate",
+            "underline",
+            "underscore",
+            "highlight",
+            "mention",
+            "reiterate",
+            "suggest",
+            "believe",
+            "reveal",
+            "disclose",
+            "recall",
+            "caution",
+            "estimate",
+            "assure",
+            "reaffirm",
+            "clarify",
+            "point",
+            "contend",
+            "testify",
+            "tweet",
+            "post",
+            "question",
+            "agree",
+            "reject",
+            "demand",
+            "ask",
+        )
+    },
 }
 # Speech acts whose object is the content (the verb stays in the text).
 ACT_VERBS = {
-    "accuse", "criticise", "criticize", "condemn", "praise", "thank", "blame", "welcome", "urge", "call",
-    "describe", "label", "term", "slam", "denounce", "recall", "reiterate", "demand", "warn", "appeal",
-    "commend", "applaud", "decry", "dismiss", "brand", "hail", "laud", "lament", "deplore", "vow", "pledge",
-    "emphasise", "emphasize", "stress", "highlight", "underline", "underscore",
+    "accuse",
+    "criticise",
+    "criticize",
+    "condemn",
+    "praise",
+    "thank",
+    "blame",
+    "welcome",
+    "urge",
+    "call",
+    "describe",
+    "label",
+    "term",
+    "slam",
+    "denounce",
+    "recall",
+    "reiterate",
+    "demand",
+    "warn",
+    "appeal",
+    "commend",
+    "applaud",
+    "decry",
+    "dismiss",
+    "brand",
+    "hail",
+    "laud",
+    "lament",
+    "deplore",
+    "vow",
+    "pledge",
+    "emphasise",
+    "emphasize",
+    "stress",
+    "highlight",
+    "underline",
+    "underscore",
 }
 # Topic verbs whose noun object is the content without the verb ("stressed the need for ...").
 TOPIC_VERBS = {"emphasise", "emphasize", "stress", "highlight", "underline", "underscore", "note", "mention"}
 # Verbs that report only with a clause: with a noun object they are actions, not statements.
-CLAUSE_ONLY = {"reject", "deny", "agree", "ask", "question", "respond", "reply", "post", "write", "report",
-               "point", "confirm", "indicate", "suggest", "believe", "reveal", "add", "tell", "say", "state",
-               "claim", "maintain", "insist", "argue", "announce", "declare", "explain", "predict", "promise",
-               "estimate", "assure", "clarify", "testify", "observe", "remark", "admit", "acknowledge", "allege",
-               "contend", "concede", "complain", "hint", "disclose", "caution", "affirm", "reaffirm", "assert"}
+CLAUSE_ONLY = {
+    "reject",
+    "deny",
+    "agree",
+    "ask",
+    "question",
+    "respond",
+    "reply",
+    "post",
+    "write",
+    "report",
+    "point",
+    "confirm",
+    "indicate",
+    "suggest",
+    "believe",
+    "reveal",
+    "add",
+    "tell",
+    "say",
+    "state",
+    "claim",
+    "maintain",
+    "insist",
+    "argue",
+    "announce",
+    "declare",
+    "explain",
+    "predict",
+    "promise",
+    "estimate",
+    "assure",
+    "clarify",
+    "testify",
+    "observe",
+    "remark",
+    "admit",
+    "acknowledge",
+    "allege",
+    "contend",
+    "concede",
+    "complain",
+    "hint",
+    "disclose",
+    "caution",
+    "affirm",
+    "reaffirm",
+    "assert",
+}
 
 # Words that make up a role written before a person's name.
-ROLE_VOCABULARY = ROLE_WORDS | {"executive", "officer", "manager", "founder", "co-founder", "owner", "editor",
-                                "economist", "analyst", "secretary-general", "regional", "general", "national",
-                                "party", "union", "police", "army", "military", "opposition", "health",
-                                "education", "trade", "economy", "environment", "justice", "home", "energy"}
+ROLE_VOCABULARY = ROLE_WORDS | {
+    "executive",
+    "officer",
+    "manager",
+    "founder",
+    "co-founder",
+    "owner",
+    "editor",
+    "economist",
+    "analyst",
+    "secretary-general",
+    "regional",
+    "general",
+    "national",
+    "party",
+    "union",
+    "police",
+    "army",
+    "military",
+    "opposition",
+    "health",
+    "education",
+    "trade",
+    "economy",
+    "environment",
+    "justice",
+    "home",
+    "energy",
+}
 
 PRONOUNS = {"he", "she", "they", "it", "we", "i", "him", "her", "them"}
-QUOTE_CHARS = "\"“”„«»"
+QUOTE_CHARS = '"“”„«»'
 _OPEN = "“„«"
 _CLOSE = "”»"
 _EDGE = re.compile(r"^[\s,;:—–\-]+|[\s,;:—–\-]+$")
@@ -161,8 +322,9 @@ def _subject(verb):
             if child.dep_ == "nsubj":
                 return child
         if verb.dep_ in ("conj", "advcl", "xcomp", "pcomp") and verb.head is not verb:
-            if verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in ("if", "because", "although", "when")
-                                             for c in verb.children):
+            if verb.dep_ == "advcl" and any(
+                c.dep_ == "mark" and c.lower_ in ("if", "because", "although", "when") for c in verb.children
+            ):
                 return None
             verb = verb.head
             seen += 1
@@ -188,8 +350,16 @@ def _speaker_phrase(subject) -> tuple[str, int, int]:
         if child.dep_ == "prep" and child.lower_ == "of":
             run.extend(sorted(child.subtree, key=lambda t: t.i))
         break
-    while run and (run[0].dep_ in ("det", "cc", "punct") or (run[0].is_upper and len(run[0].text) > 2 and run[0].i < subject.i
-                                                             and run[0].ent_type_ in ("GPE", "") and subject.i - run[0].i > 1)):
+    while run and (
+        run[0].dep_ in ("det", "cc", "punct")
+        or (
+            run[0].is_upper
+            and len(run[0].text) > 2
+            and run[0].i < subject.i
+            and run[0].ent_type_ in ("GPE", "")
+            and subject.i - run[0].i > 1
+        )
+    ):
         run = run[1:]
     if not run or len(run) > 10:
         return subject.text, subject.idx, subject.idx + len(subject.text)
@@ -200,13 +370,22 @@ def _speaker_phrase(subject) -> tuple[str, int, int]:
 def _content_children(verb, kind: str):
     """The dependents that hold the content of a reporting verb, and whether the verb belongs to it."""
     lemma = _lemma(verb)
-    clauses = [c for c in verb.children if c.dep_ in ("ccomp",) or (c.dep_ == "xcomp" and lemma in ("urge", "ask", "call"))]
+    clauses = [
+        c
+        for c in verb.children
+        if c.dep_ in ("ccomp",) or (c.dep_ == "xcomp" and lemma in ("urge", "ask", "call"))
+    ]
     if clauses and lemma not in ("urge", "call", "ask") and kind == "clause":
         return clauses, False
     if lemma in ACT_VERBS:
-        right = [c for c in verb.children if c.i > verb.i and c.dep_ not in ("punct", "cc", "conj", "mark")
-                 and not (c.dep_ == "advcl" and _lemma(c) in REPORTING_VERBS)
-                 and not (c.dep_ == "npadvmod")]
+        right = [
+            c
+            for c in verb.children
+            if c.i > verb.i
+            and c.dep_ not in ("punct", "cc", "conj", "mark")
+            and not (c.dep_ == "advcl" and _lemma(c) in REPORTING_VERBS)
+            and not (c.dep_ == "npadvmod")
+        ]
         if right:
             return right, lemma not in TOPIC_VERBS
     if clauses:
@@ -230,7 +409,7 @@ class _Speakers:
                 continue
             # the run of role words right before a name: "Defence Minister Khawaja Asif",
             # "Northgate's chief executive Daniel Okafor" -> that role names that person
-            before = re.findall(r"[\w.’']+", text[max(0, m["start"] - 80): m["start"]])
+            before = re.findall(r"[\w.’']+", text[max(0, m["start"] - 80) : m["start"]])
             run = []
             for word in reversed(before):
                 if word.lower().rstrip(".") in ROLE_VOCABULARY:
@@ -248,22 +427,32 @@ class _Speakers:
             return people[-1]
         return inside[-1] if inside else None
 
-    def resolve(self, phrase: str, start: int, end: int, sentence: str) -> tuple[str | None, str | None, float]:
+    def resolve(
+        self, phrase: str, start: int, end: int, sentence: str
+    ) -> tuple[str | None, str | None, float]:
         low = phrase.lower().strip()
         if low in PRONOUNS:
             human = low in ("he", "she", "him", "her")
-            if (self.last is not None and self.last_at is not None and start - self.last_at < 600
-                    and (not human or self._is_human(self.last, self.last_entity))):
+            if (
+                self.last is not None
+                and self.last_at is not None
+                and start - self.last_at < 600
+                and (not human or self._is_human(self.last, self.last_entity))
+            ):
                 return self.last, self.last_entity, 0.75
             # no speaker just before: the nearest person (he/she) or group (it/they) named before
-            wanted = ("PERSON",) if low in ("he", "she", "him", "her", "i") else ("ORG", "GPE", "NORP", "PERSON")
+            wanted = (
+                ("PERSON",) if low in ("he", "she", "him", "her", "i") else ("ORG", "GPE", "NORP", "PERSON")
+            )
             earlier = [m for m in self.mentions if m["end"] <= start and m["label"] in wanted]
             if earlier:
                 return earlier[-1]["canonical"], earlier[-1]["entity_id"], 0.6
             if self.last is not None:
                 return self.last, self.last_entity, 0.5
             return None, None, 0.0
-        if re.fullmatch(r"(?:the |this |that )?(?:statement|report|communiqu[eé]|release|letter|readout)", low):
+        if re.fullmatch(
+            r"(?:the |this |that )?(?:statement|report|communiqu[eé]|release|letter|readout)", low
+        ):
             if self.statement_issuer:
                 return self.statement_issuer[0], self.statement_issuer[1], 0.8
             return phrase, None, 0.7
@@ -276,8 +465,11 @@ class _Speakers:
         head_noun = re.fullmatch(r"(?:the |this )?([a-z]+)", low)
         if head_noun and entity is None:
             # "the union", "the association": the organisation of the article named by that noun
-            named = {m["canonical"]: m for m in self.mentions
-                     if m["label"] in ("ORG", "NORP") and m["canonical"].lower().split()[-1] == head_noun.group(1)}
+            named = {
+                m["canonical"]: m
+                for m in self.mentions
+                if m["label"] in ("ORG", "NORP") and m["canonical"].lower().split()[-1] == head_noun.group(1)
+            }
             if len(named) == 1:
                 m = next(iter(named.values()))
                 return m["canonical"], m["entity_id"], 0.8
@@ -301,7 +493,9 @@ class _Speakers:
                 return "PERSON" in labels
         return head.endswith(("er", "ent"))  # "the reporter", "the resident"
 
-    def remember(self, speaker: str | None, entity_id: str | None, sentence: str, at: int | None = None) -> None:
+    def remember(
+        self, speaker: str | None, entity_id: str | None, sentence: str, at: int | None = None
+    ) -> None:
         if speaker:
             self.last, self.last_entity, self.last_at = speaker, entity_id, at
             # "In a statement, X said ...": a later "the statement said" is X's
@@ -356,7 +550,11 @@ def extract_claims(doc, text: str, mentions: list[dict]) -> list[Claim]:
                     children, inverted = [head], True
             if not children:
                 continue
-            if lemma in CLAUSE_ONLY and not inverted and not any(c.dep_ in ("ccomp", "xcomp") for c in children):
+            if (
+                lemma in CLAUSE_ONLY
+                and not inverted
+                and not any(c.dep_ in ("ccomp", "xcomp") for c in children)
+            ):
                 continue
             subject = _subject(verb)
             if subject is not None and subject.i > verb.i and verb.dep_ == "ROOT" and not inverted:
@@ -368,9 +566,24 @@ def extract_claims(doc, text: str, mentions: list[dict]) -> list[Claim]:
                     continue
             else:
                 if subject.pos_ not in ("PROPN", "NOUN", "PRON") or subject.lower_ in (
-                        "there", "that", "this", "which", "who", "you", "what", "everyone", "nobody", "somebody",
-                        # the writer ("we estimate", "I think") or a parse that made an object the subject
-                        "i", "we", "us", "me", "him", "them"):
+                    "there",
+                    "that",
+                    "this",
+                    "which",
+                    "who",
+                    "you",
+                    "what",
+                    "everyone",
+                    "nobody",
+                    "somebody",
+                    # the writer ("we estimate", "I think") or a parse that made an object the subject
+                    "i",
+                    "we",
+                    "us",
+                    "me",
+                    "him",
+                    "them",
+                ):
                     continue
                 phrase, p_start, p_end = _speaker_phrase(subject)
                 speaker, entity_id, confidence = speakers.resolve(phrase, p_start, p_end, sent_text)
@@ -406,14 +619,26 @@ def extract_claims(doc, text: str, mentions: list[dict]) -> list[Claim]:
                 # the attribution stands outside the quotation (before it, after it, or in a later
                 # sentence): the whole quotation is the content, whatever the parse cut off
                 content, c_start, c_end = _span_text(text, region[0] + 1, region[1] - 1)
-            claim = Claim(speaker, entity_id, content, lemma, is_quote, c_start, c_end, sent_text, s_index,
-                          round(confidence * (1.0 if subject is not None else 0.8), 2), verb.idx)
+            claim = Claim(
+                speaker,
+                entity_id,
+                content,
+                lemma,
+                is_quote,
+                c_start,
+                c_end,
+                sent_text,
+                s_index,
+                round(confidence * (1.0 if subject is not None else 0.8), 2),
+                verb.idx,
+            )
             found_here.append(claim)
 
         # a reporting verb inside another claim's content is part of that content ("officials said
         # Pakistan has accused X of Y" is one claim by the officials), whichever verb came first
-        found_here = [c for c in found_here
-                      if not any(o is not c and o.start <= c.verb_at < o.end for o in found_here)]
+        found_here = [
+            c for c in found_here if not any(o is not c and o.start <= c.verb_at < o.end for o in found_here)
+        ]
         for claim in found_here:
             covered.append((claim.start, claim.end))
             speakers.remember(claim.speaker, claim.speaker_entity_id, sent_text, sent.end_char)
@@ -426,9 +651,20 @@ def extract_claims(doc, text: str, mentions: list[dict]) -> list[Claim]:
             if stripped[:1] in _OPEN + '"' and s_index - previous_quote_claim.sentence_index <= 1:
                 content, c_start, c_end = _span_text(text, sent.start_char, sent.end_char)
                 if len(content.split()) >= 3:
-                    found_here.append(Claim(previous_quote_claim.speaker, previous_quote_claim.speaker_entity_id,
-                                            content, previous_quote_claim.verb, True, c_start, c_end, stripped,
-                                            s_index, 0.7))
+                    found_here.append(
+                        Claim(
+                            previous_quote_claim.speaker,
+                            previous_quote_claim.speaker_entity_id,
+                            content,
+                            previous_quote_claim.verb,
+                            True,
+                            c_start,
+                            c_end,
+                            stripped,
+                            s_index,
+                            0.7,
+                        )
+                    )
         claims.extend(found_here)
         quoted = [c for c in found_here if c.is_direct_quote]
         if quoted:
@@ -440,9 +676,15 @@ def extract_claims(doc, text: str, mentions: list[dict]) -> list[Claim]:
 
 def _according_to(sent, text: str, speakers: _Speakers, s_index: int) -> list[Claim]:
     for token in sent:
-        if token.lower_ == "according" and token.i + 1 < len(token.doc) and token.doc[token.i + 1].lower_ == "to":
+        if (
+            token.lower_ == "according"
+            and token.i + 1 < len(token.doc)
+            and token.doc[token.i + 1].lower_ == "to"
+        ):
             to = token.doc[token.i + 1]
-            sources = [c for c in to.children if c.dep_ == "pobj"] or [c for c in token.children if c.dep_ == "pobj"]
+            sources = [c for c in to.children if c.dep_ == "pobj"] or [
+                c for c in token.children if c.dep_ == "pobj"
+            ]
             if not sources:
                 continue
             phrase, p_start, p_end = _speaker_phrase(sources[0])
@@ -465,31 +707,47 @@ def _according_to(sent, text: str, speakers: _Speakers, s_index: int) -> list[Cl
             if len(content.split()) < 3:
                 continue
             speakers.remember(speaker, entity_id, sent.text, sent.end_char)
-            return [Claim(speaker, entity_id, content, "according to", False, c_start, c_end, sent.text.strip(),
-                          s_index, round(confidence * 0.9, 2))]
+            return [
+                Claim(
+                    speaker,
+                    entity_id,
+                    content,
+                    "according to",
+                    False,
+                    c_start,
+                    c_end,
+                    sent.text.strip(),
+                    s_index,
+                    round(confidence * 0.9, 2),
+                )
+            ]
     return []
 
 
-def claim_table(articles: pl.DataFrame, docs: list, mentions_by_article: dict[str, list[dict]]) -> pl.DataFrame:
+def claim_table(
+    articles: pl.DataFrame, docs: list, mentions_by_article: dict[str, list[dict]]
+) -> pl.DataFrame:
     """`claim` rows for the articles (parsed as `docs`, in the same order)."""
     rows = []
     for article, doc in zip(articles.iter_rows(named=True), docs, strict=True):
         if doc is None:
             continue
         for claim in extract_claims(doc, article["text"], mentions_by_article.get(article["article_id"], [])):
-            rows.append({
-                "claim_id": stable_id("claim", article["article_id"], str(claim.start), str(claim.end)),
-                "article_id": article["article_id"],
-                "speaker": claim.speaker,
-                "speaker_entity_id": claim.speaker_entity_id,
-                "text": claim.text,
-                "reporting_verb": claim.verb,
-                "is_direct_quote": claim.is_direct_quote,
-                "start_char": claim.start,
-                "end_char": claim.end,
-                "sentence": claim.sentence,
-                "confidence": claim.confidence,
-                "claim_group_id": None,
-            })
+            rows.append(
+                {
+                    "claim_id": stable_id("claim", article["article_id"], str(claim.start), str(claim.end)),
+                    "article_id": article["article_id"],
+                    "speaker": claim.speaker,
+                    "speaker_entity_id": claim.speaker_entity_id,
+                    "text": claim.text,
+                    "reporting_verb": claim.verb,
+                    "is_direct_quote": claim.is_direct_quote,
+                    "start_char": claim.start,
+                    "end_char": claim.end,
+                    "sentence": claim.sentence,
+                    "confidence": claim.confidence,
+                    "claim_group_id": None,
+                }
+            )
     frame = pl.DataFrame(rows, schema=CLAIM) if rows else pl.DataFrame(schema=CLAIM)
     return frame.unique(subset=["claim_id"], keep="first", maintain_order=True)

@@ -13,13 +13,48 @@ import re
 from datetime import date, timedelta
 
 MONTHS = {
-    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4, "may": 5,
-    "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9, "sept": 9, "sep": 9,
-    "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+    "january": 1,
+    "jan": 1,
+    "february": 2,
+    "feb": 2,
+    "march": 3,
+    "mar": 3,
+    "april": 4,
+    "apr": 4,
+    "may": 5,
+    "june": 6,
+    "jun": 6,
+    "july": 7,
+    "jul": 7,
+    "august": 8,
+    "aug": 8,
+    "september": 9,
+    "sept": 9,
+    "sep": 9,
+    "october": 10,
+    "oct": 10,
+    "november": 11,
+    "nov": 11,
+    "december": 12,
+    "dec": 12,
 }
 WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
-NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-           "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+NUMBERS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+}
 
 _M = r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 _D = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
@@ -33,11 +68,22 @@ _PATTERNS = [
     ("month", re.compile(rf"\b{_M},?\s+{_Y}\b", re.I)),
     ("year", re.compile(rf"\b(?:in|since|by|of|from|until|before|after)?\s*{_Y}\b(?!\s*-)", re.I)),
 ]
-_RELATIVE_UNIT = re.compile(r"\b(?P<which>last|this|next|past|previous|coming|earlier this|later this)\s+(?P<unit>week|month|year)\b", re.I)
-_AGO = re.compile(r"\b(?P<n>\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+(?P<unit>day|week|month|year)s?\s+ago\b", re.I)
-_WEEKDAY = re.compile(r"\b(?P<which>last|next|this|on|on last|on next)?\s*(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
+_RELATIVE_UNIT = re.compile(
+    r"\b(?P<which>last|this|next|past|previous|coming|earlier this|later this)\s+(?P<unit>week|month|year)\b",
+    re.I,
+)
+_AGO = re.compile(
+    r"\b(?P<n>\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+(?P<unit>day|week|month|year)s?\s+ago\b",
+    re.I,
+)
+_WEEKDAY = re.compile(
+    r"\b(?P<which>last|next|this|on|on last|on next)?\s*(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
+    re.I,
+)
 _DEICTIC = re.compile(r"\b(?P<word>today|yesterday|tomorrow|tonight)\b", re.I)
-_MONTH_ALONE = re.compile(rf"\b(?:in|since|by|early|late|mid|earlier in|last)\s+-?\s*{_M}\b(?!\s+[0-3]?\d)", re.I)
+_MONTH_ALONE = re.compile(
+    rf"\b(?:in|since|by|early|late|mid|earlier in|last)\s+-?\s*{_M}\b(?!\s+[0-3]?\d)", re.I
+)
 
 
 def _month_start(d: date, offset: int = 0) -> date:
@@ -79,7 +125,11 @@ def _resolve(expression: str, published: date | None) -> tuple[date | None, str 
             continue
         groups = m.groupdict()
         month = groups.get("month")
-        month_num = (int(month) if month and month.isdigit() else MONTHS.get(month.lower().rstrip("."), 0)) if month else 0
+        month_num = (
+            (int(month) if month and month.isdigit() else MONTHS.get(month.lower().rstrip("."), 0))
+            if month
+            else 0
+        )
         try:
             if kind in ("day", "iso"):
                 return date(int(groups["year"]), month_num, int(groups["day"])), "day"
@@ -116,8 +166,16 @@ def _resolve(expression: str, published: date | None) -> tuple[date | None, str 
     m = _RELATIVE_UNIT.search(text)
     if m:
         which = m.group("which").lower()
-        step = {"last": -1, "past": -1, "previous": -1, "this": 0, "earlier this": 0, "later this": 0,
-                "next": 1, "coming": 1}[which]
+        step = {
+            "last": -1,
+            "past": -1,
+            "previous": -1,
+            "this": 0,
+            "earlier this": 0,
+            "later this": 0,
+            "next": 1,
+            "coming": 1,
+        }[which]
         unit = m.group("unit").lower()
         if unit == "week":
             monday = published - timedelta(days=published.weekday())
@@ -145,7 +203,9 @@ def _resolve(expression: str, published: date | None) -> tuple[date | None, str 
 
 
 # Words spaCy's DATE spans hold that name no date at all ("weeks", "the two countries' decades").
-_NOT_A_DATE = re.compile(r"^(?:weeks|days|months|years|decades|hours|the past|recent|some time|years of|the time)$", re.I)
+_NOT_A_DATE = re.compile(
+    r"^(?:weeks|days|months|years|decades|hours|the past|recent|some time|years of|the time)$", re.I
+)
 
 
 def is_datable(expression: str) -> bool:

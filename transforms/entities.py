@@ -25,38 +25,216 @@ GROUP_TYPES = {"ORG", "NORP"}
 # Words that name a role or title, not a person or an organisation. A PERSON span keeps what
 # follows the last of them; an ORG span loses them at its end ("Foreign Office Spokesperson").
 ROLE_WORDS = {
-    "spokesperson", "spokesman", "spokeswoman", "minister", "secretary", "president", "premier",
-    "chancellor", "official", "officials", "adviser", "advisor", "ambassador", "envoy", "governor",
-    "senator", "sen", "rep", "representative", "mayor", "general", "gen", "lt", "col", "maj", "capt",
-    "sgt", "dr", "mr", "mrs", "ms", "miss", "prof", "professor", "director", "chairman", "chairwoman",
-    "chairperson", "chair", "ceo", "cfo", "coo", "head", "chief", "leader", "commander", "king", "queen",
-    "prince", "princess", "sheikh", "judge", "justice", "attorney", "deputy", "vice", "prime", "foreign",
-    "defence", "defense", "interior", "finance", "information", "state", "former", "acting", "senior",
-    "spokesperson's", "lawmaker", "councillor", "councilor", "sir", "lord", "lady", "dame", "pope",
-    "cardinal", "bishop", "imam", "mullah", "maulana", "rev", "father", "brother", "sister", "coach",
-    "captain", "inspector", "superintendent", "commissioner", "speaker", "whip", "delegate", "delegation",
+    "spokesperson",
+    "spokesman",
+    "spokeswoman",
+    "minister",
+    "secretary",
+    "president",
+    "premier",
+    "chancellor",
+    "official",
+    "officials",
+    "adviser",
+    "advisor",
+    "ambassador",
+    "envoy",
+    "governor",
+    "senator",
+    "sen",
+    "rep",
+    "representative",
+    "mayor",
+    "general",
+    "gen",
+    "lt",
+    "col",
+    "maj",
+    "capt",
+    "sgt",
+    "dr",
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "prof",
+    "professor",
+    "director",
+    "chairman",
+    "chairwoman",
+    "chairperson",
+    "chair",
+    "ceo",
+    "cfo",
+    "coo",
+    "head",
+    "chief",
+    "leader",
+    "commander",
+    "king",
+    "queen",
+    "prince",
+    "princess",
+    "sheikh",
+    "judge",
+    "justice",
+    "attorney",
+    "deputy",
+    "vice",
+    "prime",
+    "foreign",
+    "defence",
+    "defense",
+    "interior",
+    "finance",
+    "information",
+    "state",
+    "former",
+    "acting",
+    "senior",
+    "spokesperson's",
+    "lawmaker",
+    "councillor",
+    "councilor",
+    "sir",
+    "lord",
+    "lady",
+    "dame",
+    "pope",
+    "cardinal",
+    "bishop",
+    "imam",
+    "mullah",
+    "maulana",
+    "rev",
+    "father",
+    "brother",
+    "sister",
+    "coach",
+    "captain",
+    "inspector",
+    "superintendent",
+    "commissioner",
+    "speaker",
+    "whip",
+    "delegate",
+    "delegation",
 }
 # Role words that may close an organisation's own name ("Council of Ministers" is rare in spans).
 ROLE_ONLY = ROLE_WORDS - {"state", "information", "interior", "finance", "foreign", "defence", "defense"}
 
 # Nouns that make a preceding proper name a group: "the Gul Bahadur group", "the Haqqani network".
-GROUP_NOUNS = {"group", "network", "faction", "militia", "movement", "party", "alliance", "front", "brigade",
-               "brigades", "council", "committee", "coalition", "organisation", "organization", "clan", "tribe"}
+GROUP_NOUNS = {
+    "group",
+    "network",
+    "faction",
+    "militia",
+    "movement",
+    "party",
+    "alliance",
+    "front",
+    "brigade",
+    "brigades",
+    "council",
+    "committee",
+    "coalition",
+    "organisation",
+    "organization",
+    "clan",
+    "tribe",
+}
 
 # Title-case verbs that end up inside spans taken from headlines ("Pakistan Slams Afghan Taliban").
 HEADLINE_VERBS = {
-    "says", "said", "slams", "slammed", "urges", "urged", "warns", "warned", "demands", "demanded", "accuses",
-    "accused", "blasts", "blasted", "vows", "vowed", "calls", "called", "rejects", "rejected", "backs",
-    "backed", "hits", "kills", "killed", "wins", "won", "seeks", "sought", "denies", "denied", "claims",
-    "claimed", "condemns", "condemned", "criticises", "criticizes", "criticised", "criticized", "signs",
-    "signed", "meets", "met", "agrees", "agreed", "threatens", "threatened", "launches", "launched",
-    "announces", "announced", "stalls", "stalled", "attacks", "attacked", "arrests", "arrested", "bans",
-    "banned", "opens", "opened", "closes", "closed", "talks", "plans", "asks", "tells", "told", "fails",
-    "failed", "faces", "eyes", "sees", "gets", "takes", "makes", "sets", "puts", "amid", "over", "after",
+    "says",
+    "said",
+    "slams",
+    "slammed",
+    "urges",
+    "urged",
+    "warns",
+    "warned",
+    "demands",
+    "demanded",
+    "accuses",
+    "accused",
+    "blasts",
+    "blasted",
+    "vows",
+    "vowed",
+    "calls",
+    "called",
+    "rejects",
+    "rejected",
+    "backs",
+    "backed",
+    "hits",
+    "kills",
+    "killed",
+    "wins",
+    "won",
+    "seeks",
+    "sought",
+    "denies",
+    "denied",
+    "claims",
+    "claimed",
+    "condemns",
+    "condemned",
+    "criticises",
+    "criticizes",
+    "criticised",
+    "criticized",
+    "signs",
+    "signed",
+    "meets",
+    "met",
+    "agrees",
+    "agreed",
+    "threatens",
+    "threatened",
+    "launches",
+    "launched",
+    "announces",
+    "announced",
+    "stalls",
+    "stalled",
+    "attacks",
+    "attacked",
+    "arrests",
+    "arrested",
+    "bans",
+    "banned",
+    "opens",
+    "opened",
+    "closes",
+    "closed",
+    "talks",
+    "plans",
+    "asks",
+    "tells",
+    "told",
+    "fails",
+    "failed",
+    "faces",
+    "eyes",
+    "sees",
+    "gets",
+    "takes",
+    "makes",
+    "sets",
+    "puts",
+    "amid",
+    "over",
+    "after",
 }
 
-_ACRONYM_AFTER = re.compile(r"([A-Z][\w’'\-]*(?:[ \-](?:[A-Z][\w’'\-]*|of|for|and|the|de|al|i|e|ul))*[ ]?)\(([A-Z][A-Za-z]*[A-Z](?:/[A-Za-z]+)?)\)")
-_ACRONYM_BEFORE = re.compile(r"\b([A-Z][A-Za-z]*[A-Z](?:/[A-Za-z]+)?)\s*\(([A-Z][\w’'\-]*(?:[ \-](?:[A-Z][\w’'\-]*|of|for|and|the|de|al|i|e|ul))+)\)")
+_ACRONYM_AFTER = re.compile(
+    r"([A-Z][\w’'\-]*(?:[ \-](?:[A-Z][\w’'\-]*|of|for|and|the|de|al|i|e|ul))*[ ]?)\(([A-Z][A-Za-z]*[A-Z](?:/[A-Za-z]+)?)\)"
+)
+_ACRONYM_BEFORE = re.compile(
+    r"\b([A-Z][A-Za-z]*[A-Z](?:/[A-Za-z]+)?)\s*\(([A-Z][\w’'\-]*(?:[ \-](?:[A-Z][\w’'\-]*|of|for|and|the|de|al|i|e|ul))+)\)"
+)
 _LEADING_JUNK = re.compile(r"^[\s\-–—•·*▪►\"“”‘’'(\[]+")
 _TRAILING_JUNK = re.compile(r"[\s\-–—•·*▪►\"“”‘’'),.;:\]]+$")
 _DEMONYM_PLURAL = re.compile(r"^[A-Z][a-z]+(?:ans|ians|is|ese|oons|uns|ites)$")
@@ -115,12 +293,23 @@ def acronym_definitions(text: str) -> list[tuple[str, int, int, str, int, int]]:
             if _initials(tail).upper() == head.upper():
                 expansion = " ".join(tail)
                 start = match.start(1) + long_form.rfind(expansion)
-                found.append((acronym, match.start(2), match.end(2), expansion, start, start + len(expansion)))
+                found.append(
+                    (acronym, match.start(2), match.end(2), expansion, start, start + len(expansion))
+                )
                 break
     for match in _ACRONYM_BEFORE.finditer(text):
         acronym, expansion = match.group(1), match.group(2).strip()
         if _initials(expansion.split()).upper() == acronym.split("/")[0].upper():
-            found.append((acronym, match.start(1), match.end(1), expansion, match.start(2), match.start(2) + len(expansion)))
+            found.append(
+                (
+                    acronym,
+                    match.start(1),
+                    match.end(1),
+                    expansion,
+                    match.start(2),
+                    match.start(2) + len(expansion),
+                )
+            )
     return found
 
 
@@ -162,11 +351,11 @@ def _split_span(text: str, start: int, end: int, label: str) -> list[tuple[int, 
         return []
     words = _words(text, start, end)
     # a possessor inside the span: "Pakistan's Foreign Office" -> "Pakistan" + "Foreign Office"
-    for i, (word, ws, we) in enumerate(words[:-1]):
+    for i, (word, _, we) in enumerate(words[:-1]):
         if re.search(r"['’]s$", word):
             return _split_span(text, start, we, label) + _split_span(text, words[i + 1][1], end, label)
     # a headline verb glued into the span: keep the names on either side
-    for i, (word, ws, we) in enumerate(words):
+    for i, (word, _, _) in enumerate(words):
         if word[:1].isupper() and fold(word) in HEADLINE_VERBS and 0 < i:
             parts = []
             if i > 0:
@@ -214,7 +403,7 @@ def _heading_line(text: str, start: int, end: int) -> bool:
     """True when the span sits in a short all-capitals line such as "KEY POINTS"."""
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
-    line = text[line_start: line_end if line_end >= 0 else len(text)]
+    line = text[line_start : line_end if line_end >= 0 else len(text)]
     letters = [c for c in line if c.isalpha()]
     return bool(letters) and all(c.isupper() for c in letters) and len(line.split()) <= 6
 
@@ -237,7 +426,7 @@ def _common_word_at_sentence_start(text: str, start: int, end: int, sent_starts:
     if " " in surface or not surface[:1].isupper() or surface.isupper():
         return False
     index = _sentence_index(sent_starts, start)
-    opening = text[sent_starts[index]:start].strip(" \"“‘'(-—–•\n") if sent_starts else ""
+    opening = text[sent_starts[index] : start].strip(" \"“‘'(-—–•\n") if sent_starts else ""
     if opening:
         return False
     return re.search(rf"(?<![\w-]){re.escape(surface.lower())}(?![\w-])", text) is not None
@@ -254,7 +443,11 @@ def _model_mentions(doc, text: str, sent_starts: list[int]) -> list[Mention]:
                 continue
             if not re.search(r"[A-Za-zÀ-ÿ\u0100-\u024f]", surface) or surface.islower():
                 continue
-            if _common_word_at_sentence_start(text, start, end, sent_starts) and label in ("ORG", "PERSON", "PRODUCT"):
+            if _common_word_at_sentence_start(text, start, end, sent_starts) and label in (
+                "ORG",
+                "PERSON",
+                "PRODUCT",
+            ):
                 continue
             mentions.append(Mention(start, end, label, _sentence_index(sent_starts, start)))
     return mentions
@@ -273,8 +466,15 @@ def _group_name_mentions(doc, text: str, sent_starts: list[int]) -> list[Mention
             j -= 1
         if names:
             start = names[-1].idx
-            found.append(Mention(start, token.idx + len(token.text), "ORG", _sentence_index(sent_starts, start),
-                                 source="pattern"))
+            found.append(
+                Mention(
+                    start,
+                    token.idx + len(token.text),
+                    "ORG",
+                    _sentence_index(sent_starts, start),
+                    source="pattern",
+                )
+            )
     return found
 
 
@@ -296,14 +496,14 @@ def _coordinated_types(doc, mentions: list[Mention]) -> None:
         if partner is None:
             continue
         text = doc.text
-        if is_city(text[partner.start:partner.end]) and m.label in ("ORG", "PERSON"):
+        if is_city(text[partner.start : partner.end]) and m.label in ("ORG", "PERSON"):
             m.label = "GPE"
-        elif is_city(text[m.start:m.end]) and partner.label in ("ORG", "PERSON"):
+        elif is_city(text[m.start : m.end]) and partner.label in ("ORG", "PERSON"):
             partner.label = "GPE"
 
 
 def _canonical_surface(text: str, m: Mention) -> str:
-    surface = " ".join(text[m.start:m.end].split())
+    surface = " ".join(text[m.start : m.end].split())
     if m.label == "NORP" and re.search(r"[a-z]s$", surface) and not surface.endswith("ss"):
         surface = surface[:-1]  # peoples in the singular: "Pashtoons" -> "Pashtoon"
     return surface
@@ -330,7 +530,7 @@ def resolve_article(doc, text: str) -> list[Mention]:
 
     # types the model gets wrong by rule: countries are GPE; known cities tagged ORG/PERSON are GPE
     for m in mentions:
-        surface = text[m.start:m.end]
+        surface = text[m.start : m.end]
         if country_name(surface) and m.label not in ("NORP",):
             m.label = "GPE"
         elif m.label in ("ORG", "PERSON") and m.source == "model" and is_city(surface) and " " not in surface:
@@ -345,12 +545,12 @@ def resolve_article(doc, text: str) -> list[Mention]:
     taken = [(m.start, m.end) for m in mentions]
     forms = {}
     for m in mentions:
-        surface = text[m.start:m.end]
+        surface = text[m.start : m.end]
         if len(surface) >= 3:
             forms.setdefault(surface, m.label)
     # a person named in full is later named by surname alone ("Daniel Okafor" ... "Okafor said")
     for m in list(mentions):
-        words = text[m.start:m.end].split()
+        words = text[m.start : m.end].split()
         if m.label == "PERSON" and len(words) >= 2 and len(words[-1]) >= 3 and words[-1][:1].isupper():
             forms.setdefault(words[-1], "PERSON")
     repeats = []
@@ -377,13 +577,18 @@ def resolve_article(doc, text: str) -> list[Mention]:
     for m in mentions:
         tokens = m.canonical.split()
         if m.label == "PERSON" and len(tokens) == 1:
-            longer = {c for (c, lab) in full_forms if lab == "PERSON" and len(c.split()) > 1 and m.canonical in c.split()}
+            longer = {
+                c
+                for (c, lab) in full_forms
+                if lab == "PERSON" and len(c.split()) > 1 and m.canonical in c.split()
+            }
             if len(longer) == 1:
                 m.canonical = longer.pop()
         elif m.label in GROUP_TYPES:
             longer = {
-                (c, lab) for (c, lab) in full_forms
-                if lab in GROUP_TYPES and len(c.split()) > len(tokens) and c.split()[-len(tokens):] == tokens
+                (c, lab)
+                for (c, lab) in full_forms
+                if lab in GROUP_TYPES and len(c.split()) > len(tokens) and c.split()[-len(tokens) :] == tokens
             }
             if len({c for c, _ in longer}) == 1:
                 m.canonical, _ = longer.pop()
@@ -423,20 +628,37 @@ def entity_tables(articles: pl.DataFrame, docs: list) -> tuple[pl.DataFrame, pl.
         for m in resolved:
             label = _article_label(per_name[name_key(m.canonical)], m.canonical)
             eid = entity_id_for(m.canonical, label)
-            mention_rows.append({
-                "article_id": article["article_id"], "entity_id": eid, "text": text[m.start:m.end],
-                "start_char": m.start, "end_char": m.end, "sentence_index": m.sentence_index, "label": m.label,
-            })
+            mention_rows.append(
+                {
+                    "article_id": article["article_id"],
+                    "entity_id": eid,
+                    "text": text[m.start : m.end],
+                    "start_char": m.start,
+                    "end_char": m.end,
+                    "sentence_index": m.sentence_index,
+                    "label": m.label,
+                }
+            )
             labels[eid][label] += 1
             names[eid][m.canonical] += 1
-            surface = " ".join(text[m.start:m.end].split())
+            surface = " ".join(text[m.start : m.end].split())
             if surface != m.canonical:
                 aliases[eid].add(surface)
-    mentions = pl.DataFrame(mention_rows, schema=ENTITY_MENTION) if mention_rows else pl.DataFrame(schema=ENTITY_MENTION)
-    mentions = mentions.unique(subset=["article_id", "start_char", "end_char"], keep="first", maintain_order=True)
+    mentions = (
+        pl.DataFrame(mention_rows, schema=ENTITY_MENTION)
+        if mention_rows
+        else pl.DataFrame(schema=ENTITY_MENTION)
+    )
+    mentions = mentions.unique(
+        subset=["article_id", "start_char", "end_char"], keep="first", maintain_order=True
+    )
     entity_rows = [
-        {"entity_id": eid, "name": _most_common(names[eid]), "type": _most_common(labels[eid]),
-         "aliases": sorted(aliases[eid])}
+        {
+            "entity_id": eid,
+            "name": _most_common(names[eid]),
+            "type": _most_common(labels[eid]),
+            "aliases": sorted(aliases[eid]),
+        }
         for eid in sorted(labels)
     ]
     entities = pl.DataFrame(entity_rows, schema=ENTITY) if entity_rows else pl.DataFrame(schema=ENTITY)
@@ -449,18 +671,28 @@ def merged_entities(frames: list[pl.DataFrame]) -> pl.DataFrame:
     if not frames:
         return pl.DataFrame(schema=ENTITY)
     rows = pl.concat(frames)
-    aliases = rows.explode("aliases").group_by("entity_id").agg(
-        pl.col("aliases").drop_nulls().unique().sort().alias("aliases"))
-    firsts = (rows.select("entity_id", "name", "type")
-              .group_by("entity_id", "name", "type").len()
-              .sort(["entity_id", "len", "name", "type"], descending=[False, True, False, False])
-              .unique(subset=["entity_id"], keep="first", maintain_order=True)
-              .drop("len"))
-    merged = firsts.join(aliases, on="entity_id", how="left").select(list(ENTITY)).sort("entity_id").cast(ENTITY)
+    aliases = (
+        rows.explode("aliases")
+        .group_by("entity_id")
+        .agg(pl.col("aliases").drop_nulls().unique().sort().alias("aliases"))
+    )
+    firsts = (
+        rows.select("entity_id", "name", "type")
+        .group_by("entity_id", "name", "type")
+        .len()
+        .sort(["entity_id", "len", "name", "type"], descending=[False, True, False, False])
+        .unique(subset=["entity_id"], keep="first", maintain_order=True)
+        .drop("len")
+    )
+    merged = (
+        firsts.join(aliases, on="entity_id", how="left").select(list(ENTITY)).sort("entity_id").cast(ENTITY)
+    )
     # an entity with no other spelling has an empty alias list, never a null one
     return merged.with_columns(
-        pl.when(pl.col("aliases").is_null()).then(pl.lit([], dtype=pl.List(pl.String)))
-        .otherwise(pl.col("aliases")).alias("aliases")
+        pl.when(pl.col("aliases").is_null())
+        .then(pl.lit([], dtype=pl.List(pl.String)))
+        .otherwise(pl.col("aliases"))
+        .alias("aliases")
     )
 
 

@@ -14,58 +14,272 @@ from transforms.dates import is_datable, resolve
 from transforms.ids import stable_id
 from transforms.schemas import EVENT
 
-PLOVER_TYPES = ("AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST", "ACCUSE",
-                "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT", "OTHER")
+PLOVER_TYPES = (
+    "AGREE",
+    "CONSULT",
+    "SUPPORT",
+    "CONCEDE",
+    "COOPERATE",
+    "AID",
+    "RETREAT",
+    "REQUEST",
+    "ACCUSE",
+    "REJECT",
+    "THREATEN",
+    "PROTEST",
+    "SANCTION",
+    "MOBILIZE",
+    "COERCE",
+    "ASSAULT",
+    "OTHER",
+)
 
 # The trigger lexicon: lemma -> PLOVER type. The one place event types are defined.
 TRIGGERS = {
-    **dict.fromkeys(["ceasefire", "truce", "agreement", "accord", "pact", "deal", "treaty", "armistice",
-                     "agree", "sign", "understanding"], "AGREE"),
-    **dict.fromkeys(["talk", "talks", "negotiation", "negotiate", "meeting", "meet", "summit", "dialogue",
-                     "consultation", "consult", "discuss", "discussion", "conference", "visit", "mediation",
-                     "mediate", "round"], "CONSULT"),
-    **dict.fromkeys(["support", "endorse", "endorsement", "back", "praise", "welcome", "recognise", "recognize"],
-                    "SUPPORT"),
-    **dict.fromkeys(["concede", "concession", "apologise", "apologize", "apology", "compromise", "ease",
-                     "reopen"], "CONCEDE"),
-    **dict.fromkeys(["cooperate", "cooperation", "collaborate", "collaboration", "partnership", "ally",
-                     "alliance", "exchange"], "COOPERATE"),
+    **dict.fromkeys(
+        [
+            "ceasefire",
+            "truce",
+            "agreement",
+            "accord",
+            "pact",
+            "deal",
+            "treaty",
+            "armistice",
+            "agree",
+            "sign",
+            "understanding",
+        ],
+        "AGREE",
+    ),
+    **dict.fromkeys(
+        [
+            "talk",
+            "talks",
+            "negotiation",
+            "negotiate",
+            "meeting",
+            "meet",
+            "summit",
+            "dialogue",
+            "consultation",
+            "consult",
+            "discuss",
+            "discussion",
+            "conference",
+            "visit",
+            "mediation",
+            "mediate",
+            "round",
+        ],
+        "CONSULT",
+    ),
+    **dict.fromkeys(
+        ["support", "endorse", "endorsement", "back", "praise", "welcome", "recognise", "recognize"],
+        "SUPPORT",
+    ),
+    **dict.fromkeys(
+        ["concede", "concession", "apologise", "apologize", "apology", "compromise", "ease", "reopen"],
+        "CONCEDE",
+    ),
+    **dict.fromkeys(
+        [
+            "cooperate",
+            "cooperation",
+            "collaborate",
+            "collaboration",
+            "partnership",
+            "ally",
+            "alliance",
+            "exchange",
+        ],
+        "COOPERATE",
+    ),
     **dict.fromkeys(["aid", "assistance", "donate", "donation", "relief", "grant", "loan", "bailout"], "AID"),
-    **dict.fromkeys(["withdraw", "withdrawal", "retreat", "pullout", "evacuate", "evacuation", "disarm"],
-                    "RETREAT"),
+    **dict.fromkeys(
+        ["withdraw", "withdrawal", "retreat", "pullout", "evacuate", "evacuation", "disarm"], "RETREAT"
+    ),
     **dict.fromkeys(["demand", "request", "urge", "appeal", "plead", "petition"], "REQUEST"),
-    **dict.fromkeys(["accuse", "accusation", "allege", "allegation", "blame", "condemn", "condemnation",
-                     "criticise", "criticize", "criticism", "denounce", "slam", "stall"], "ACCUSE"),
-    **dict.fromkeys(["reject", "rejection", "refuse", "refusal", "deny", "veto", "rebuff", "collapse",
-                     "boycott"], "REJECT"),
+    **dict.fromkeys(
+        [
+            "accuse",
+            "accusation",
+            "allege",
+            "allegation",
+            "blame",
+            "condemn",
+            "condemnation",
+            "criticise",
+            "criticize",
+            "criticism",
+            "denounce",
+            "slam",
+            "stall",
+        ],
+        "ACCUSE",
+    ),
+    **dict.fromkeys(
+        ["reject", "rejection", "refuse", "refusal", "deny", "veto", "rebuff", "collapse", "boycott"],
+        "REJECT",
+    ),
     **dict.fromkeys(["threaten", "threat", "ultimatum", "warn", "warning"], "THREATEN"),
-    **dict.fromkeys(["protest", "demonstration", "demonstrate", "rally", "march", "sit-in", "riot"], "PROTEST"),
-    **dict.fromkeys(["sanction", "embargo", "ban", "suspend", "suspension", "expel", "expulsion", "closure",
-                     "tariff", "blockade"], "SANCTION"),
-    **dict.fromkeys(["mobilise", "mobilize", "mobilisation", "mobilization", "deploy", "deployment",
-                     "buildup", "reinforce"], "MOBILIZE"),
-    **dict.fromkeys(["arrest", "detain", "detention", "seize", "seizure", "takeover", "coup", "deport",
-                     "deportation", "crackdown", "curfew", "raid", "abduct", "abduction", "kidnap", "capture",
-                     "occupy", "occupation", "annex", "annexation"], "COERCE"),
-    **dict.fromkeys(["attack", "strike", "airstrike", "clash", "skirmish", "killing", "kill", "bomb", "bombing",
-                     "shelling", "shell", "shoot", "shooting", "assault", "ambush", "explosion", "blast",
-                     "massacre", "fighting", "fight", "battle", "war", "invasion", "invade", "offensive",
-                     "assassination", "assassinate", "firefight", "insurgency", "violence", "incursion"], "ASSAULT"),
-    **dict.fromkeys(["plea", "crash", "sentencing", "sentence", "election", "vote", "trial", "verdict",
-                     "resign", "resignation", "launch", "earthquake", "flood", "fire", "storm", "outbreak",
-                     "convict", "conviction", "acquit", "acquittal", "indict", "indictment", "appoint",
-                     "appointment", "die", "death"], "OTHER"),
+    **dict.fromkeys(
+        ["protest", "demonstration", "demonstrate", "rally", "march", "sit-in", "riot"], "PROTEST"
+    ),
+    **dict.fromkeys(
+        [
+            "sanction",
+            "embargo",
+            "ban",
+            "suspend",
+            "suspension",
+            "expel",
+            "expulsion",
+            "closure",
+            "tariff",
+            "blockade",
+        ],
+        "SANCTION",
+    ),
+    **dict.fromkeys(
+        [
+            "mobilise",
+            "mobilize",
+            "mobilisation",
+            "mobilization",
+            "deploy",
+            "deployment",
+            "buildup",
+            "reinforce",
+        ],
+        "MOBILIZE",
+    ),
+    **dict.fromkeys(
+        [
+            "arrest",
+            "detain",
+            "detention",
+            "seize",
+            "seizure",
+            "takeover",
+            "coup",
+            "deport",
+            "deportation",
+            "crackdown",
+            "curfew",
+            "raid",
+            "abduct",
+            "abduction",
+            "kidnap",
+            "capture",
+            "occupy",
+            "occupation",
+            "annex",
+            "annexation",
+        ],
+        "COERCE",
+    ),
+    **dict.fromkeys(
+        [
+            "attack",
+            "strike",
+            "airstrike",
+            "clash",
+            "skirmish",
+            "killing",
+            "kill",
+            "bomb",
+            "bombing",
+            "shelling",
+            "shell",
+            "shoot",
+            "shooting",
+            "assault",
+            "ambush",
+            "explosion",
+            "blast",
+            "massacre",
+            "fighting",
+            "fight",
+            "battle",
+            "war",
+            "invasion",
+            "invade",
+            "offensive",
+            "assassination",
+            "assassinate",
+            "firefight",
+            "insurgency",
+            "violence",
+            "incursion",
+        ],
+        "ASSAULT",
+    ),
+    **dict.fromkeys(
+        [
+            "plea",
+            "crash",
+            "sentencing",
+            "sentence",
+            "election",
+            "vote",
+            "trial",
+            "verdict",
+            "resign",
+            "resignation",
+            "launch",
+            "earthquake",
+            "flood",
+            "fire",
+            "storm",
+            "outbreak",
+            "convict",
+            "conviction",
+            "acquit",
+            "acquittal",
+            "indict",
+            "indictment",
+            "appoint",
+            "appointment",
+            "die",
+            "death",
+        ],
+        "OTHER",
+    ),
 }
 # Verb + object phrases that name one happening: lemma pairs.
 PHRASE_TRIGGERS = {
-    ("take", "power"): "COERCE", ("seize", "power"): "COERCE", ("take", "control"): "COERCE",
-    ("seize", "control"): "COERCE", ("open", "fire"): "ASSAULT", ("hand", "over"): "CONCEDE",
-    ("call", "for"): "REQUEST", ("call", "on"): "REQUEST", ("impose", "sanction"): "SANCTION",
-    ("close", "border"): "SANCTION", ("cut", "tie"): "SANCTION", ("sever", "tie"): "SANCTION",
+    ("take", "power"): "COERCE",
+    ("seize", "power"): "COERCE",
+    ("take", "control"): "COERCE",
+    ("seize", "control"): "COERCE",
+    ("open", "fire"): "ASSAULT",
+    ("hand", "over"): "CONCEDE",
+    ("call", "for"): "REQUEST",
+    ("call", "on"): "REQUEST",
+    ("impose", "sanction"): "SANCTION",
+    ("close", "border"): "SANCTION",
+    ("cut", "tie"): "SANCTION",
+    ("sever", "tie"): "SANCTION",
 }
 # Nouns too general to be a happening without a date: kept only when a date is attached.
-NEEDS_DATE = {"round", "understanding", "exchange", "support", "fire", "death", "war", "violence", "insurgency",
-              "back", "ease", "grant", "sentence", "deal", "march"}
+NEEDS_DATE = {
+    "round",
+    "understanding",
+    "exchange",
+    "support",
+    "fire",
+    "death",
+    "war",
+    "violence",
+    "insurgency",
+    "back",
+    "ease",
+    "grant",
+    "sentence",
+    "deal",
+    "march",
+}
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 # Word forms whose lemma is a trigger but which name no happening ("according to" is not an accord).
 NOT_TRIGGERS = {"according", "accordingly"}
@@ -96,15 +310,47 @@ def _trigger(token) -> tuple[str, str] | None:
 def _military_strike(token) -> bool:
     """True when a "strike" is an attack: air/drone/missile/targeted strikes, strikes on or against a target."""
     for child in token.children:
-        if child.lower_ in ("air", "drone", "missile", "rocket", "targeted", "precision", "military", "retaliatory",
-                            "artillery", "nuclear", "pre-emptive", "preemptive", "airstrike"):
+        if child.lower_ in (
+            "air",
+            "drone",
+            "missile",
+            "rocket",
+            "targeted",
+            "precision",
+            "military",
+            "retaliatory",
+            "artillery",
+            "nuclear",
+            "pre-emptive",
+            "preemptive",
+            "airstrike",
+        ):
             return True
         if child.dep_ == "prep" and child.lower_ in ("on", "against", "in"):
             if child.lower_ != "in":
                 return True
     sentence = token.sent.text.lower()
-    military = ("kill", "troop", "military", "army", "bomb", "missile", "drone", "militant", "forces", "camp",
-                "civilian", "casualt", "wounded", "dead", "terror", "rebel", "artillery", "jet", "navy")
+    military = (
+        "kill",
+        "troop",
+        "military",
+        "army",
+        "bomb",
+        "missile",
+        "drone",
+        "militant",
+        "forces",
+        "camp",
+        "civilian",
+        "casualt",
+        "wounded",
+        "dead",
+        "terror",
+        "rebel",
+        "artillery",
+        "jet",
+        "navy",
+    )
     return any(word in sentence for word in military)
 
 
@@ -122,8 +368,21 @@ def _governing_verb(token):
 
 def _reporting_only(verb) -> bool:
     """Saying, being and seeming are not happenings of their own."""
-    return verb.lemma_.lower() in ("say", "tell", "add", "be", "seem", "appear", "note", "report", "write",
-                                   "according", "expect", "plan", "have")
+    return verb.lemma_.lower() in (
+        "say",
+        "tell",
+        "add",
+        "be",
+        "seem",
+        "appear",
+        "note",
+        "report",
+        "write",
+        "according",
+        "expect",
+        "plan",
+        "have",
+    )
 
 
 def _date_owner(date_root, triggers: dict[int, tuple], sent) -> int | None:
@@ -132,7 +391,11 @@ def _date_owner(date_root, triggers: dict[int, tuple], sent) -> int | None:
     span = list(date_root.subtree)
     first, last = span[0].i, span[-1].i
     for i in (first - 1, last + 1, first - 2):
-        if i in triggers and date_root.doc[i].pos_ in ("NOUN", "PROPN") and date_root.doc[i].sent == date_root.sent:
+        if (
+            i in triggers
+            and date_root.doc[i].pos_ in ("NOUN", "PROPN")
+            and date_root.doc[i].sent == date_root.sent
+        ):
             return i
     path_child = date_root
     node = date_root.head
@@ -165,9 +428,19 @@ def _date_expression(ent) -> tuple[str, int, int]:
     """The DATE span with the word before it when that word changes its meaning ("last", "since")."""
     doc = ent.doc
     start = ent.start
-    if start > 0 and doc[start - 1].lower_ in ("since", "on", "in", "last", "next", "this", "early", "late", "mid"):
+    if start > 0 and doc[start - 1].lower_ in (
+        "since",
+        "on",
+        "in",
+        "last",
+        "next",
+        "this",
+        "early",
+        "late",
+        "mid",
+    ):
         start -= 1
-    span = doc[start: ent.end]
+    span = doc[start : ent.end]
     return span.text, span.start_char, span.end_char
 
 
@@ -201,7 +474,11 @@ def _role_entities(token, mentions: list[dict]) -> tuple[str | None, str | None,
                     actor = m
             if child.dep_ == "prep" and child.lower_ in ("by", "from") and actor is None:
                 actor = entity_in(child.subtree)
-            if child.dep_ == "prep" and child.lower_ in ("on", "against", "with", "between") and target is None:
+            if (
+                child.dep_ == "prep"
+                and child.lower_ in ("on", "against", "with", "between")
+                and target is None
+            ):
                 target = entity_in(child.subtree)
         if token.dep_ in ("nsubj", "dobj") and actor is None and token.dep_ == "dobj":
             actor = entity_in(c for c in token.head.children if c.dep_ == "nsubj")
@@ -282,18 +559,24 @@ def extract_events(doc, text: str, published, mentions: list[dict]) -> list[dict
     return list(events.values())
 
 
-def event_table(articles: pl.DataFrame, docs: list, mentions_by_article: dict[str, list[dict]]) -> pl.DataFrame:
+def event_table(
+    articles: pl.DataFrame, docs: list, mentions_by_article: dict[str, list[dict]]
+) -> pl.DataFrame:
     """`event` rows for the articles (parsed as `docs`, in the same order)."""
     rows = []
     for article, doc in zip(articles.iter_rows(named=True), docs, strict=True):
         if doc is None:
             continue
         published = article["published_date"]
-        for event in extract_events(doc, article["text"], published, mentions_by_article.get(article["article_id"], [])):
-            rows.append({
-                "event_id": stable_id("event", article["article_id"], str(event["start_char"])),
-                "article_id": article["article_id"],
-                **event,
-            })
+        for event in extract_events(
+            doc, article["text"], published, mentions_by_article.get(article["article_id"], [])
+        ):
+            rows.append(
+                {
+                    "event_id": stable_id("event", article["article_id"], str(event["start_char"])),
+                    "article_id": article["article_id"],
+                    **event,
+                }
+            )
     frame = pl.DataFrame(rows, schema=EVENT) if rows else pl.DataFrame(schema=EVENT)
     return frame.unique(subset=["event_id"], keep="first", maintain_order=True)

@@ -68,7 +68,11 @@ def page_metadata(tree) -> dict:
     """Metadata the page states in JSON-LD, meta tags, <time> and <html lang>."""
     ld = _json_ld_objects(tree)
     ld_article = next(
-        (o for o in ld if "datePublished" in o or "headline" in o or "article" in str(o.get("@type", "")).lower()),
+        (
+            o
+            for o in ld
+            if "datePublished" in o or "headline" in o or "article" in str(o.get("@type", "")).lower()
+        ),
         {},
     )
 
@@ -81,8 +85,19 @@ def page_metadata(tree) -> dict:
 
     published = _first(
         _parse_datetime(ld_article.get("datePublished")),
-        _parse_datetime(meta("article:published_time", "og:published_time", "datePublished", "pubdate",
-                             "publishdate", "date", "dc.date", "DC.date.issued", "sailthru.date")),
+        _parse_datetime(
+            meta(
+                "article:published_time",
+                "og:published_time",
+                "datePublished",
+                "pubdate",
+                "publishdate",
+                "date",
+                "dc.date",
+                "DC.date.issued",
+                "sailthru.date",
+            )
+        ),
         _parse_datetime(_first(*tree.xpath("//time[@datetime]/@datetime"))),
     )
     canonical = _first(
@@ -105,8 +120,10 @@ def page_metadata(tree) -> dict:
         "language": language,
         "author": author or meta("author", "article:author", "byl"),
         "site_name": meta("og:site_name", "application-name"),
-        "title": _first(ld_article.get("headline") if isinstance(ld_article.get("headline"), str) else None,
-                        meta("og:title")),
+        "title": _first(
+            ld_article.get("headline") if isinstance(ld_article.get("headline"), str) else None,
+            meta("og:title"),
+        ),
     }
 
 
@@ -194,7 +211,9 @@ def extract_page(html: str, source_uri: str, now: datetime | None = None) -> dic
     if len(text.split()) < 5:
         return {"text": None, "reason": "no article text found (fewer than 5 words)"}
 
-    published = _first(meta["published"], _parse_datetime(result.date), _published_from_url(meta["canonical_url"]))
+    published = _first(
+        meta["published"], _parse_datetime(result.date), _published_from_url(meta["canonical_url"])
+    )
     if published is not None:
         aware = published if published.tzinfo else published.replace(tzinfo=UTC)
         if aware > now + timedelta(days=1) or aware.year < 1990:

@@ -9,7 +9,9 @@ from urllib.parse import urljoin, urlsplit
 
 import lxml.etree
 
-_XML_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(rss|feed|urlset|sitemapindex|rdf:RDF)\b", re.S | re.I)
+_XML_START = re.compile(
+    rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(rss|feed|urlset|sitemapindex|rdf:RDF)\b", re.S | re.I
+)
 
 
 def is_web_url(value: str) -> bool:

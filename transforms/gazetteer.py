@@ -60,7 +60,11 @@ def _countries() -> dict[str, str]:
     table: dict[str, str] = {}
     for country in pycountry.countries:
         display = getattr(country, "common_name", None) or country.name
-        for name in (country.name, getattr(country, "common_name", None), getattr(country, "official_name", None)):
+        for name in (
+            country.name,
+            getattr(country, "common_name", None),
+            getattr(country, "official_name", None),
+        ):
             if name:
                 table[fold(name)] = display
     table.update(COUNTRY_VARIANTS)

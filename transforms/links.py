@@ -29,10 +29,10 @@ GROUP_SCHEMA = {"claim_id": pl.String, "claim_group_id": pl.String}
 
 NUM_PERM = 64
 MIN_SHINGLES = 10
-TEXT_JACCARD = 0.5          # near-duplicate texts: one story whatever the dates
-STORY_COSINE = 0.30         # TF-IDF cosine of two outlets' texts on one story
-ENTITY_SIMILARITY = 0.55    # weighted overlap of salient entities, with ...
-MIN_SHARED_ENTITIES = 4     # ... this many shared, and ...
+TEXT_JACCARD = 0.5  # near-duplicate texts: one story whatever the dates
+STORY_COSINE = 0.30  # TF-IDF cosine of two outlets' texts on one story
+ENTITY_SIMILARITY = 0.55  # weighted overlap of salient entities, with ...
+MIN_SHARED_ENTITIES = 4  # ... this many shared, and ...
 STORY_COSINE_WITH_ENTITIES = 0.20  # ... some shared wording, for a same-story pair
 SALIENT_TERMS = 10
 STORY_WINDOW = timedelta(days=3)
@@ -68,7 +68,7 @@ class _UnionFind:
 
 def _shingles(text: str, n: int = 5) -> set[str]:
     words = _WORD.findall(text.lower())
-    return {" ".join(words[i: i + n]) for i in range(max(0, len(words) - n + 1))}
+    return {" ".join(words[i : i + n]) for i in range(max(0, len(words) - n + 1))}
 
 
 def _minhash(shingles: set[str]) -> MinHash:
@@ -88,9 +88,11 @@ def _salient_entities(mentions: pl.DataFrame, n_articles: int) -> dict[str, dict
         ).alias("weight")
     )
     salient: dict[str, dict[str, float]] = defaultdict(dict)
-    top = weighted.sort(["article_id", "weight", "entity_id"], descending=[False, True, False]).group_by(
-        "article_id", maintain_order=True
-    ).head(SALIENT_PER_ARTICLE)
+    top = (
+        weighted.sort(["article_id", "weight", "entity_id"], descending=[False, True, False])
+        .group_by("article_id", maintain_order=True)
+        .head(SALIENT_PER_ARTICLE)
+    )
     for row in top.iter_rows(named=True):
         if row["weight"] > 0:
             salient[row["article_id"]][row["entity_id"]] = row["weight"]
@@ -184,20 +186,27 @@ def linked_stories(articles: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFra
     for r in rows:
         aid = r["article_id"]
         uf.find(aid)
-        for other in (lsh.query(hashes[aid]) if aid in hashes else []):
+        for other in lsh.query(hashes[aid]) if aid in hashes else []:
             if other != aid and hashes[aid].jaccard(hashes[other]) >= TEXT_JACCARD:
                 uf.union(aid, other)
         keys = [f"e:{e}" for e in salient.get(aid, {})]
-        keys += [f"t:{t}" for t, _ in sorted(vectors[aid].items(), key=lambda kv: (-kv[1], kv[0]))[:SALIENT_TERMS]]
+        keys += [
+            f"t:{t}" for t, _ in sorted(vectors[aid].items(), key=lambda kv: (-kv[1], kv[0]))[:SALIENT_TERMS]
+        ]
         candidates = {o for k in keys if len(postings[k]) <= cap for o in postings[k] if o > aid}
         for other in candidates:
             o = by_id[other]
-            if (r["source"] or aid) == (o["source"] or other) or not _within_window(r["published_at"], o["published_at"]):
+            if (r["source"] or aid) == (o["source"] or other) or not _within_window(
+                r["published_at"], o["published_at"]
+            ):
                 continue
             cosine = _cosine(vectors[aid], vectors[other])
             entity_score, shared = _entity_similarity(salient.get(aid, {}), salient.get(other, {}))
-            if cosine >= STORY_COSINE or (entity_score >= ENTITY_SIMILARITY and shared >= MIN_SHARED_ENTITIES
-                                          and cosine >= STORY_COSINE_WITH_ENTITIES):
+            if cosine >= STORY_COSINE or (
+                entity_score >= ENTITY_SIMILARITY
+                and shared >= MIN_SHARED_ENTITIES
+                and cosine >= STORY_COSINE_WITH_ENTITIES
+            ):
                 uf.union(aid, other)
 
     clusters: dict[str, list[str]] = defaultdict(list)
@@ -229,7 +238,7 @@ def _phrases(text: str) -> set[tuple[str, ...]]:
     tokens = re.findall(r"[\w’']+", text or "")
     out = set()
     for i in range(len(tokens) - 3):
-        run = tokens[i: i + 4]
+        run = tokens[i : i + 4]
         if any(t[:1].isupper() for t in run):
             continue
         lowered = tuple(_stem(t.lower()) for t in run)
@@ -275,19 +284,32 @@ def linked_claims(claims: pl.DataFrame, stories: pl.DataFrame) -> pl.DataFrame:
         ids = sorted(articles)
         for x, y in ((x, y) for x in ids for y in ids if x < y):
             left, right = articles[x], articles[y]
-            scores = {(a["claim_id"], b["claim_id"]): _claim_similarity(a, b, words, phrases, idf)
-                      for a in left for b in right}
-            ranked_left = {a["claim_id"]: sorted(right, key=lambda b: -scores[(a["claim_id"], b["claim_id"])])
-                           for a in left}
-            ranked_right = {b["claim_id"]: sorted(left, key=lambda a: -scores[(a["claim_id"], b["claim_id"])])
-                            for b in right}
+            scores = {
+                (a["claim_id"], b["claim_id"]): _claim_similarity(a, b, words, phrases, idf)
+                for a in left
+                for b in right
+            }
+            ranked_left = {
+                a["claim_id"]: sorted(right, key=lambda b: -scores[(a["claim_id"], b["claim_id"])])
+                for a in left
+            }
+            ranked_right = {
+                b["claim_id"]: sorted(left, key=lambda a: -scores[(a["claim_id"], b["claim_id"])])
+                for b in right
+            }
             for a in left:
                 best = ranked_left[a["claim_id"]][0]
-                if scores[(a["claim_id"], best["claim_id"])] >= CLAIM_SIMILARITY and a in ranked_right[best["claim_id"]][:2]:
+                if (
+                    scores[(a["claim_id"], best["claim_id"])] >= CLAIM_SIMILARITY
+                    and a in ranked_right[best["claim_id"]][:2]
+                ):
                     uf.union(a["claim_id"], best["claim_id"])
             for b in right:
                 best = ranked_right[b["claim_id"]][0]
-                if scores[(best["claim_id"], b["claim_id"])] >= CLAIM_SIMILARITY and b in ranked_left[best["claim_id"]][:2]:
+                if (
+                    scores[(best["claim_id"], b["claim_id"])] >= CLAIM_SIMILARITY
+                    and b in ranked_left[best["claim_id"]][:2]
+                ):
                     uf.union(best["claim_id"], b["claim_id"])
 
     groups: dict[str, list[dict]] = defaultdict(list)
@@ -297,7 +319,9 @@ def linked_claims(claims: pl.DataFrame, stories: pl.DataFrame) -> pl.DataFrame:
     for members in groups.values():
         existing = sorted({m["claim_group_id"] for m in members if m["claim_group_id"]})
         group = existing[0] if existing else stable_id("claim_group", min(m["claim_id"] for m in members))
-        out.extend({"claim_id": m["claim_id"], "claim_group_id": m["claim_group_id"] or group} for m in members)
+        out.extend(
+            {"claim_id": m["claim_id"], "claim_group_id": m["claim_group_id"] or group} for m in members
+        )
     return pl.DataFrame(out, schema=GROUP_SCHEMA).sort("claim_id")
 
 
@@ -310,6 +334,7 @@ def entity_merges(entities: pl.DataFrame) -> pl.DataFrame:
 
     `entities`: entity_id, name, type, aliases.
     """
+
     def kind(label: str) -> str:
         return "person" if label == "PERSON" else "thing"
 
