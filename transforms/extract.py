@@ -183,6 +183,21 @@ def _is_link_list(tree, text: str) -> bool:
     return len(outside) < 0.2 * len(words) and len(outside) < 30
 
 
+SHORT_PRECISE_TEXT = 150  # words
+
+
+def _trafilatura(tree, url: str | None, precision: bool):
+    return trafilatura.bare_extraction(
+        tree,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=True,
+        favor_precision=precision,
+        favor_recall=not precision,
+    )
+
+
 def extract_page(html: str, source_uri: str, now: datetime | None = None) -> dict:
     """The article in a page: text and metadata, or `text` None with a `reason`.
 
@@ -194,14 +209,15 @@ def extract_page(html: str, source_uri: str, now: datetime | None = None) -> dic
     except (ValueError, lxml.etree.ParserError) as exc:
         return {"text": None, "reason": f"not parseable as HTML ({exc})"}
     meta = page_metadata(tree)
-    result = trafilatura.bare_extraction(
-        tree,
-        url=meta["canonical_url"],
-        with_metadata=True,
-        include_comments=False,
-        include_tables=True,
-        favor_precision=True,
-    )
+    result = _trafilatura(tree, meta["canonical_url"], precision=True)
+    precise_words = len((result.text or "").split()) if result is not None else 0
+    if precise_words < SHORT_PRECISE_TEXT:
+        # Precision mode sometimes keeps one block of a long article. When its text is short,
+        # recall mode gets a say: if it finds more than twice as much, its text is the article.
+        # (Thresholds set on the "tune" half of the benchmark split; see bench/extraction.py.)
+        generous = _trafilatura(lxml.html.fromstring(html), meta["canonical_url"], precision=False)
+        if generous is not None and precise_words < 0.5 * len((generous.text or "").split()):
+            result = generous
     if result is None or not (result.text or "").strip():
         return {"text": None, "reason": "no article text found"}
     if _is_link_list(tree, result.text):
