@@ -38,6 +38,7 @@ SALIENT_TERMS = 10
 STORY_WINDOW = timedelta(days=3)
 SALIENT_PER_ARTICLE = 8
 CLAIM_SIMILARITY = 0.25
+MAX_CLAIM_PARTNERS = 8
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 STOPWORDS = frozenset(
@@ -183,18 +184,26 @@ def linked_stories(articles: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFra
     cap = max(50, int(0.05 * len(rows)))
 
     uf = _UnionFind()
-    for r in rows:
+    for r in rows:  # near-duplicates first, so the pairs below skip what is already joined
         aid = r["article_id"]
         uf.find(aid)
         for other in lsh.query(hashes[aid]) if aid in hashes else []:
-            if other != aid and hashes[aid].jaccard(hashes[other]) >= TEXT_JACCARD:
+            if (
+                other != aid
+                and uf.find(other) != uf.find(aid)
+                and hashes[aid].jaccard(hashes[other]) >= TEXT_JACCARD
+            ):
                 uf.union(aid, other)
+    for r in rows:
+        aid = r["article_id"]
         keys = [f"e:{e}" for e in salient.get(aid, {})]
         keys += [
             f"t:{t}" for t, _ in sorted(vectors[aid].items(), key=lambda kv: (-kv[1], kv[0]))[:SALIENT_TERMS]
         ]
         candidates = {o for k in keys if len(postings[k]) <= cap for o in postings[k] if o > aid}
         for other in candidates:
+            if uf.find(other) == uf.find(aid):
+                continue
             o = by_id[other]
             if (r["source"] or aid) == (o["source"] or other) or not _within_window(
                 r["published_at"], o["published_at"]
@@ -282,7 +291,10 @@ def linked_claims(claims: pl.DataFrame, stories: pl.DataFrame) -> pl.DataFrame:
     uf = _UnionFind()
     for articles in by_story.values():
         ids = sorted(articles)
-        for x, y in ((x, y) for x in ids for y in ids if x < y):
+        # each article is compared with a bounded number of the story's others (groups still join
+        # across all of them through shared partners), so a story of many articles costs linear time
+        pairs = [(x, y) for i, x in enumerate(ids) for y in ids[i + 1 : i + 1 + MAX_CLAIM_PARTNERS]]
+        for x, y in pairs:
             left, right = articles[x], articles[y]
             scores = {
                 (a["claim_id"], b["claim_id"]): _claim_similarity(a, b, words, phrases, idf)
