@@ -98,3 +98,12 @@ def test_words_that_are_not_dates():
     assert resolve("may", date(2025, 11, 9)) == (None, None)
     assert not is_datable("weeks")
     assert resolve("the talks", date(2025, 11, 9)) == (None, None)
+
+
+def test_days_after_count_from_the_anchor_not_the_publication():
+    anchor = date(2025, 10, 11)
+    assert resolve("a day after", date(2025, 11, 9), anchor) == (date(2025, 10, 12), "day")
+    assert resolve("two days later", date(2025, 11, 9), anchor) == (date(2025, 10, 13), "day")
+    assert resolve("the day before", date(2025, 11, 9), anchor) == (date(2025, 10, 10), "day")
+    assert resolve("a week later", None, date(2024, 12, 28)) == (date(2025, 1, 4), "day")
+    assert resolve("a day after", date(2025, 11, 9), None) == (None, None)

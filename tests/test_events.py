@@ -134,3 +134,9 @@ def test_a_dated_sentence_without_a_lexicon_trigger_is_an_other_event(nlp):
     reopened = by_trigger(events, "unveiled")[0]
     assert reopened["event_type"] == "OTHER" and reopened["event_date"] == date(2025, 11, 7)
     assert events_of(nlp, "He said on Friday that it was fine.") == []
+
+
+def test_a_day_after_an_earlier_dated_event(nlp):
+    text = "Militants attacked a checkpoint on October 11. A day later, troops launched a raid on the camp."
+    raid = by_trigger(events_of(nlp, text), "raid")[0]
+    assert raid["event_date"] == date(2025, 10, 12)

@@ -106,13 +106,52 @@ def _nearest_year(month: int, day: int, published: date) -> date | None:
         return None
 
 
-def resolve(expression: str, published: date | None) -> tuple[date | None, str | None]:
+_AFTER_ANCHOR = re.compile(
+    r"\b(?P<n>\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?P<unit>day|week)s?\s+"
+    r"(?P<dir>after|later|before|earlier)\b",
+    re.I,
+)
+_NEXT_DAY = re.compile(
+    r"\bthe\s+(?P<which>next|following|previous|preceding)\s+day\b|\bthe\s+day\s+(?P<dir>before|after)\b",
+    re.I,
+)
+
+
+def resolve(
+    expression: str, published: date | None, anchor: date | None = None
+) -> tuple[date | None, str | None]:
     """The first day of the period an expression names, and its granularity; (None, None) when
-    the words name no date or need a publication date that is missing."""
+    the words name no date or need a publication date that is missing.
+
+    "a day after", "two days later", "the next day" count from `anchor`, the last day the article
+    dated before (an event's own date, not the publication day); without one they stay unresolved.
+    """
     try:
+        relative = _from_anchor(expression, anchor)
+        if relative is not None:
+            return relative
         return _resolve(expression, published)
     except (ValueError, OverflowError):
         return None, None
+
+
+def _from_anchor(expression: str, anchor: date | None) -> tuple[date | None, str | None] | None:
+    m = _AFTER_ANCHOR.search(expression)
+    if m:
+        if anchor is None:
+            return None, None
+        raw = m.group("n").lower()
+        n = int(raw) if raw.isdigit() else NUMBERS.get(raw, 1)
+        days = n * (7 if m.group("unit").lower() == "week" else 1)
+        sign = 1 if m.group("dir").lower() in ("after", "later") else -1
+        return anchor + timedelta(days=sign * days), "day"
+    m = _NEXT_DAY.search(expression)
+    if m:
+        if anchor is None:
+            return None, None
+        word = (m.group("which") or m.group("dir") or "").lower()
+        return anchor + timedelta(days=1 if word in ("next", "following", "after") else -1), "day"
+    return None
 
 
 def _resolve(expression: str, published: date | None) -> tuple[date | None, str | None]:

@@ -385,7 +385,35 @@ def _reporting_only(verb) -> bool:
     )
 
 
+# Verbs that only carry the event their object names: "launched a raid", "held talks".
+LIGHT_VERBS = {
+    "launch",
+    "carry",
+    "conduct",
+    "stage",
+    "hold",
+    "begin",
+    "start",
+    "make",
+    "take",
+    "give",
+    "mount",
+}
+
+
 def _date_owner(date_root, triggers: dict[int, tuple], sent) -> int | None:
+    """The trigger a date modifies; a light verb hands it to the event noun it carries."""
+    owner = _date_owner_by_parse(date_root, triggers, sent)
+    if owner is not None:
+        token = date_root.doc[owner]
+        if token.lemma_.lower() in LIGHT_VERBS:
+            carried = [c.i for c in token.children if c.dep_ == "dobj" and c.i in triggers]
+            if carried:
+                return carried[0]
+    return owner
+
+
+def _date_owner_by_parse(date_root, triggers: dict[int, tuple], sent) -> int | None:
     """The trigger a date modifies (token index): an event noun right beside the date ("clashes
     last month", "an October 15 ceasefire"), else by the dependency path."""
     span = list(date_root.subtree)
@@ -425,7 +453,7 @@ def _date_owner(date_root, triggers: dict[int, tuple], sent) -> int | None:
 
 
 def _date_expression(ent) -> tuple[str, int, int]:
-    """The DATE span with the word before it when that word changes its meaning ("last", "since")."""
+    """The DATE span with the words around it that change its meaning ("last", "since", "after")."""
     doc = ent.doc
     start = ent.start
     if start > 0 and doc[start - 1].lower_ in (
@@ -440,7 +468,10 @@ def _date_expression(ent) -> tuple[str, int, int]:
         "mid",
     ):
         start -= 1
-    span = doc[start : ent.end]
+    end = ent.end
+    if end < len(doc) and doc[end].lower_ in ("after", "later", "before", "earlier"):
+        end += 1  # "a day after", "two weeks later": counted from the date before
+    span = doc[start:end]
     return span.text, span.start_char, span.end_char
 
 
@@ -505,6 +536,7 @@ def _role_entities(token, mentions: list[dict]) -> tuple[str | None, str | None,
 def extract_events(doc, text: str, published, mentions: list[dict]) -> list[dict]:
     """The events of one parsed article, one per happening (type, trigger, date)."""
     events: dict[tuple, dict] = {}
+    anchor = None  # the last day the article has dated: "a day after" counts from it
     for sent in doc.sents:
         triggers = {}
         for token in sent:
@@ -528,9 +560,11 @@ def extract_events(doc, text: str, published, mentions: list[dict]) -> list[dict
             expression, d_start, d_end = _date_expression(ent)
             if not is_datable(ent.text):
                 continue
-            resolved, granularity = resolve(expression, published)
+            resolved, granularity = resolve(expression, published, anchor)
             if resolved is None and published is not None:
                 continue
+            if resolved is not None and granularity == "day":
+                anchor = resolved
             owner = _date_owner(ent.root, triggers, sent)
             if owner is not None and owner not in dates:
                 dates[owner] = (resolved, granularity, expression)
