@@ -15,6 +15,7 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 from flows.fetch import Fetcher, fetch_urls
+from flows.limits import page_time_limit
 from flows.nlp_model import load_nlp
 from flows.settings import PIPELINE_VERSION, Settings
 from flows.sources import DocumentRef, RawDocument, discover, read_file, read_warc_record
@@ -135,9 +136,14 @@ def read_kept_documents(con, refs: list[DocumentRef]) -> pl.DataFrame:
 
 
 @task(cache_policy=NO_CACHE)
-def extract_documents(raw: pl.DataFrame, max_text_chars: int) -> pl.DataFrame:
+def extract_documents(raw: pl.DataFrame, max_text_chars: int, max_parse_seconds: float) -> pl.DataFrame:
     """Decoded, extracted pages: article fields or a rejection reason per document."""
-    return extracted_pages(raw, now=datetime.now(UTC), max_text_chars=max_text_chars)
+    return extracted_pages(
+        raw,
+        now=datetime.now(UTC),
+        max_text_chars=max_text_chars,
+        time_limit=page_time_limit(max_parse_seconds),
+    )
 
 
 @task(cache_policy=NO_CACHE)
@@ -305,7 +311,7 @@ def wirehouse_pipeline(
             if raw.height == 0:
                 continue
             t0 = time.perf_counter()
-            pages = extract_documents(raw, settings.max_text_chars)
+            pages = extract_documents(raw, settings.max_text_chars, settings.max_parse_seconds)
             seconds["extract"] += time.perf_counter() - t0
             candidates = pages.filter(pl.col("text").is_not_null())
             ids = [article_key(u, h) for u, h in zip(candidates["url"], candidates["text_hash"], strict=True)]

@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     max_inflated_bytes: int = Field(
         50 * 2**20, ge=1, description="a .gz page that inflates past this is rejected"
     )
+    max_parse_seconds: float = Field(
+        20.0, ge=0, description="a page whose parsing takes longer is rejected (0: no limit)"
+    )
     max_text_chars: int = Field(200_000, ge=1000, description="article text beyond this is cut before NLP")
     lock_timeout_seconds: float = Field(
         30.0, ge=0, description="how long a run waits for a warehouse held by another process"

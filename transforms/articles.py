@@ -2,6 +2,7 @@
 
 import hashlib
 import re
+from contextlib import nullcontext
 from datetime import datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -56,6 +57,10 @@ def text_fingerprint(text: str) -> str:
     return hashlib.sha256(" ".join(words).encode("utf-8")).hexdigest()
 
 
+class PageTooSlow(Exception):
+    """Raised by a caller's time limit: the page took too long to parse and is rejected."""
+
+
 def _extract_one(
     source_uri: str,
     data: bytes | None,
@@ -63,6 +68,7 @@ def _extract_one(
     header_charset: str | None,
     now: datetime,
     max_text_chars: int,
+    time_limit=nullcontext,
 ) -> dict:
     row = {
         "source_uri": source_uri,
@@ -84,7 +90,11 @@ def _extract_one(
     html, encoding = decode_html(data, header_charset)
     row["encoding"] = encoding
     try:
-        page = extract_page(html, source_uri, now=now)
+        with time_limit():
+            page = extract_page(html, source_uri, now=now)
+    except PageTooSlow as exc:
+        row["reason"] = str(exc)
+        return row
     except (ValueError, RecursionError, MemoryError) as exc:  # lxml's limits on pathological markup
         row["reason"] = f"page could not be parsed ({type(exc).__name__}: {str(exc)[:120]})"
         return row
@@ -99,10 +109,17 @@ def _extract_one(
     return row
 
 
-def extracted_pages(raw: pl.DataFrame, now: datetime, max_text_chars: int = 200_000) -> pl.DataFrame:
-    """Each raw document decoded and extracted: article fields, or a `reason` it yielded none."""
+def extracted_pages(
+    raw: pl.DataFrame, now: datetime, max_text_chars: int = 200_000, time_limit=nullcontext
+) -> pl.DataFrame:
+    """Each raw document decoded and extracted: article fields, or a `reason` it yielded none.
+
+    `time_limit` is a context manager the caller supplies to bound each page's parsing; it raises
+    PageTooSlow to give a page up (the flows module makes one from a timer signal)."""
     rows = [
-        _extract_one(r["source_uri"], r["data"], r["reason"], r["header_charset"], now, max_text_chars)
+        _extract_one(
+            r["source_uri"], r["data"], r["reason"], r["header_charset"], now, max_text_chars, time_limit
+        )
         for r in raw.iter_rows(named=True)
     ]
     return pl.DataFrame(rows, schema=PAGE_SCHEMA) if rows else pl.DataFrame(schema=PAGE_SCHEMA)
