@@ -5,6 +5,7 @@ Tasks hand each other DataFrames in process, with caching off so nothing is hash
 """
 
 import gzip
+import json
 import time
 import uuid
 from collections import Counter, deque
@@ -82,6 +83,7 @@ def read_documents(
                 "final_url": result.final_url,
                 "etag": result.headers.get("etag"),
                 "last_modified": result.headers.get("last-modified"),
+                "headers": json.dumps(result.headers, sort_keys=True) if result.headers else None,
             }
             if result.not_modified:
                 counts["not_modified"] += 1
@@ -118,7 +120,8 @@ def read_kept_documents(con, refs: list[DocumentRef]) -> pl.DataFrame:
     ).fetchall()
     by_uri = {uri: gzip.decompress(data) for uri, data in kept}
     fetched = con.execute(
-        "select source_uri, http_status, fetched_at, etag, last_modified, final_url from document "
+        "select source_uri, http_status, fetched_at, etag, last_modified, final_url, headers::varchar as headers "
+        "from document "
         "where list_contains(?, source_uri)",
         [[r.uri for r in refs]],
     ).pl()

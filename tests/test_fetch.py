@@ -251,3 +251,13 @@ def test_warc_archive_records_become_documents(prefect_harness, tmp_path):
     with duckdb.connect(str(db), read_only=True) as con:
         uris = sorted(r[0] for r in con.execute("select source_uri from article").fetchall())
     assert uris == [f"https://crawl.example/{name}" for name in sorted(SEED_NAMES)]
+
+
+def test_fetch_headers_are_kept(prefect_harness, server, fast_fetching, tmp_path):
+    import json
+
+    db = tmp_path / "w.duckdb"
+    wirehouse_pipeline([f"{server}/etag.html"], db=str(db))
+    with duckdb.connect(str(db), read_only=True) as con:
+        status, headers, fetched = con.execute("select http_status, headers, fetched_at from document").fetchone()
+    assert status == 200 and json.loads(headers)["etag"] == '"v1"' and fetched is not None

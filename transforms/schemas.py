@@ -22,6 +22,7 @@ DOCUMENT = {
     "etag": pl.String,
     "last_modified": pl.String,
     "final_url": pl.String,
+    "headers": pl.String,  # JSON
 }
 
 # Where a document's bytes came from: the file or record read, or what fetching its URL returned.
@@ -31,6 +32,7 @@ FETCH = {
     "etag": pl.String,
     "last_modified": pl.String,
     "final_url": pl.String,
+    "headers": pl.String,  # JSON
 }
 
 ARTICLE = {
