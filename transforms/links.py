@@ -35,6 +35,7 @@ ENTITY_SIMILARITY = 0.55  # weighted overlap of salient entities, with ...
 MIN_SHARED_ENTITIES = 4  # ... this many shared, and ...
 STORY_COSINE_WITH_ENTITIES = 0.20  # ... some shared wording, for a same-story pair
 SALIENT_TERMS = 10
+POSTINGS_CAP = 50
 STORY_WINDOW = timedelta(days=3)
 SALIENT_PER_ARTICLE = 8
 CLAIM_SIMILARITY = 0.25
@@ -180,8 +181,8 @@ def linked_stories(articles: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFra
     for aid, vector in vectors.items():
         for term, _ in sorted(vector.items(), key=lambda kv: (-kv[1], kv[0]))[:SALIENT_TERMS]:
             postings["t:" + term].append(aid)
-    # a key shared by a large share of all articles says little about any pair (the cap keeps it linear)
-    cap = max(50, int(0.05 * len(rows)))
+    # a key shared by many articles says little about any pair; the constant cap keeps the cost linear
+    cap = POSTINGS_CAP
 
     uf = _UnionFind()
     for r in rows:  # near-duplicates first, so the pairs below skip what is already joined
