@@ -20,6 +20,26 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SEED_NAMES = ("frontier-post-2025-11-09.html", "islamabad-daily-2025-11-09.html")
 
 
+def one_article(text: str, language: str = "en", published_date=None, article_id: str = "a1"):
+    """A one-row `article` frame around a composed text, for transform tests."""
+    import polars as pl
+
+    from transforms.schemas import ARTICLE
+
+    row = dict.fromkeys(ARTICLE)
+    row.update(
+        article_id=article_id,
+        text=text,
+        language=language,
+        source_uri=article_id,
+        text_hash=article_id,
+        word_count=len(text.split()),
+        pipeline_version="test",
+        published_date=published_date,
+    )
+    return pl.DataFrame([row], schema=ARTICLE)
+
+
 @pytest.fixture(scope="session")
 def prefect_harness():
     """Prefect's own test harness: a temporary API with its own database, for the whole session."""

@@ -2,26 +2,14 @@
 
 import re
 
-import polars as pl
-
+from tests.conftest import one_article
 from transforms.analysis import analysed_tables
-from transforms.schemas import ARTICLE
 
 ATTRIBUTION = re.compile(r"\b(said|says|told|tells|stated|added|according to)\b")
 
 
 def claims_of(nlp, text: str) -> list[dict]:
-    row = dict.fromkeys(ARTICLE)
-    row.update(
-        article_id="a1",
-        text=text,
-        language="en",
-        source_uri="x",
-        text_hash="x",
-        word_count=1,
-        pipeline_version="t",
-    )
-    return analysed_tables(pl.DataFrame([row], schema=ARTICLE), nlp)["claim"].to_dicts()
+    return analysed_tables(one_article(text), nlp)["claim"].to_dicts()
 
 
 def one(claims, phrase):

@@ -2,26 +2,13 @@
 
 from datetime import date
 
-import polars as pl
-
+from tests.conftest import one_article
 from transforms.analysis import analysed_tables
 from transforms.events import PLOVER_TYPES, TRIGGERS
-from transforms.schemas import ARTICLE
 
 
 def events_of(nlp, text: str, published=date(2025, 11, 9)) -> list[dict]:
-    row = dict.fromkeys(ARTICLE)
-    row.update(
-        article_id="a1",
-        text=text,
-        language="en",
-        source_uri="x",
-        text_hash="x",
-        word_count=1,
-        pipeline_version="t",
-        published_date=published,
-    )
-    tables = analysed_tables(pl.DataFrame([row], schema=ARTICLE), nlp)
+    tables = analysed_tables(one_article(text, published_date=published), nlp)
     names = dict(zip(tables["entity"]["entity_id"], tables["entity"]["name"], strict=True))
     out = []
     for e in tables["event"].to_dicts():

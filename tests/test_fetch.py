@@ -259,5 +259,7 @@ def test_fetch_headers_are_kept(prefect_harness, server, fast_fetching, tmp_path
     db = tmp_path / "w.duckdb"
     wirehouse_pipeline([f"{server}/etag.html"], db=str(db))
     with duckdb.connect(str(db), read_only=True) as con:
-        status, headers, fetched = con.execute("select http_status, headers, fetched_at from document").fetchone()
+        status, headers, fetched = con.execute(
+            "select http_status, headers, fetched_at from document"
+        ).fetchone()
     assert status == 200 and json.loads(headers)["etag"] == '"v1"' and fetched is not None

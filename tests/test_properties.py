@@ -2,15 +2,14 @@
 
 from datetime import UTC, date, datetime
 
-import polars as pl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import one_article
 from transforms.analysis import analysed_tables
 from transforms.dates import resolve
 from transforms.decode import decode_html
 from transforms.extract import extract_page
-from transforms.schemas import ARTICLE
 
 WORDS = st.sampled_from(
     [
@@ -59,18 +58,7 @@ TEXTS = st.lists(WORDS, min_size=1, max_size=60).map(" ".join) | st.text(max_siz
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=TEXTS)
 def test_any_text_analyses_and_offsets_slice_the_text(nlp, text):
-    row = dict.fromkeys(ARTICLE)
-    row.update(
-        article_id="a",
-        text=text,
-        language="en",
-        source_uri="x",
-        text_hash="x",
-        word_count=1,
-        pipeline_version="t",
-        published_date=date(2025, 11, 9),
-    )
-    tables = analysed_tables(pl.DataFrame([row], schema=ARTICLE), nlp)
+    tables = analysed_tables(one_article(text, published_date=date(2025, 11, 9)), nlp)
     assert tables["analysis_error"].height == 0, tables["analysis_error"]["reason"].to_list()
     for m in tables["entity_mention"].iter_rows(named=True):
         assert text[m["start_char"] : m["end_char"]] == m["text"]

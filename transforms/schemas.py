@@ -5,6 +5,16 @@ The DuckDB DDL in `sql/migrations/` mirrors these; `tests/test_schemas.py` check
 
 import polars as pl
 
+# Where a document's bytes came from: the file or record read, or what fetching its URL returned.
+FETCH = {
+    "http_status": pl.Int32,
+    "fetched_at": pl.Datetime("us", "UTC"),
+    "etag": pl.String,
+    "last_modified": pl.String,
+    "final_url": pl.String,
+    "headers": pl.String,  # JSON
+}
+
 DOCUMENT = {
     "document_id": pl.String,
     "source_uri": pl.String,
@@ -17,22 +27,7 @@ DOCUMENT = {
     "encoding": pl.String,
     "pipeline_version": pl.String,
     "run_id": pl.String,
-    "http_status": pl.Int32,
-    "fetched_at": pl.Datetime("us", "UTC"),
-    "etag": pl.String,
-    "last_modified": pl.String,
-    "final_url": pl.String,
-    "headers": pl.String,  # JSON
-}
-
-# Where a document's bytes came from: the file or record read, or what fetching its URL returned.
-FETCH = {
-    "http_status": pl.Int32,
-    "fetched_at": pl.Datetime("us", "UTC"),
-    "etag": pl.String,
-    "last_modified": pl.String,
-    "final_url": pl.String,
-    "headers": pl.String,  # JSON
+    **FETCH,
 }
 
 ARTICLE = {
