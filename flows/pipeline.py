@@ -18,6 +18,7 @@ from prefect.cache_policies import NO_CACHE
 from flows.fetch import Fetcher, fetch_urls
 from flows.limits import page_time_limit
 from flows.nlp_model import load_nlp
+from flows.progress import RunProgress
 from flows.settings import PIPELINE_VERSION, Settings
 from flows.sources import DocumentRef, RawDocument, discover, read_file, read_warc_record
 from flows.warehouse import (
@@ -289,9 +290,12 @@ def wirehouse_pipeline(
             "insert into pipeline_run (run_id, started_at, pipeline_version, inputs) values (?, ?, ?, ?)",
             [run_id, started, PIPELINE_VERSION, ["rebuild"] if rebuild else [str(i) for i in inputs]],
         )
+        progress = RunProgress(len(queue))
         while queue:
             batch = [queue.popleft() for _ in range(min(settings.batch_size, len(queue)))]
             documents_total += len(batch)
+            progress.done(documents_total - len(batch))
+            progress.stage("reading")
             t0 = time.perf_counter()
             if rebuild:
                 raw = read_kept_documents(con, batch)
@@ -304,6 +308,7 @@ def wirehouse_pipeline(
                         seen.add(url)
                         queue.append(DocumentRef("url", url))
             seconds["read"] += time.perf_counter() - t0
+            progress.total(documents_total + len(queue))
             not_modified = raw.filter(pl.col("reason") == NOT_MODIFIED)
             unchanged_total += not_modified.height
             raw = raw.filter(pl.col("reason").is_null() | (pl.col("reason") != NOT_MODIFIED))
@@ -313,6 +318,7 @@ def wirehouse_pipeline(
                 raw = raw.filter(~pl.col("source_uri").is_in(list(skip)))
             if raw.height == 0:
                 continue
+            progress.stage("extracting")
             t0 = time.perf_counter()
             pages = extract_documents(raw, settings.max_text_chars, settings.max_parse_seconds)
             seconds["extract"] += time.perf_counter() - t0
@@ -321,10 +327,12 @@ def wirehouse_pipeline(
             known = known_articles(con, ids, candidates["text_hash"].to_list())
             documents, articles = classified_documents(pages, known, PIPELINE_VERSION, run_id)
             documents = with_fetch_metadata(documents, raw)
+            progress.stage("analysing")
             t0 = time.perf_counter()
             tables = analyse_articles(articles, settings.spacy_model, settings.nlp_batch_size)
             seconds["analyse"] += time.perf_counter() - t0
             documents = with_analysis_errors(documents, tables.pop("analysis_error"))
+            progress.stage("loading")
             t0 = time.perf_counter()
             load_tables(
                 con, {"raw_document": _raw_rows(raw), "document": documents, "article": articles, **tables}
@@ -332,10 +340,13 @@ def wirehouse_pipeline(
             seconds["load"] += time.perf_counter() - t0
             statuses.update(documents["status"].to_list())
             reasons.update(r for r in documents.filter(pl.col("status") == "rejected")["reason"].to_list())
+        progress.done(documents_total)
+        progress.stage("linking across sources")
         t0 = time.perf_counter()
         drop_orphan_entities(con)
         links = link_across_sources(con)
         seconds["link"] += time.perf_counter() - t0
+        progress.close()
         counts = {
             t: con.execute(f"select count(*) from {t}").fetchone()[0]
             for t in ("document", "article", "entity", "entity_mention", "claim", "event")
