@@ -6,6 +6,7 @@ UV := $(TOOLS)/bin/uv
 VENV := .venv
 STAMP := $(VENV)/.wirehouse-synced
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
+export DO_NOT_TRACK := 1
 export PREFECT_LOGGING_LEVEL ?= WARNING
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 # Prefect reads these at import: no analytics calls (there is no network), quiet logs by default.
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("DO_NOT_TRACK", "1")  # no telemetry calls: there is no network to send them to
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 os.environ.setdefault("PREFECT_LOGGING_TO_API_ENABLED", "false")
 # A cold temporary API (new PREFECT_HOME, its database migrated) can take well over Prefect's
