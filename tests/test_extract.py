@@ -119,3 +119,30 @@ def test_the_text_outweighs_a_wrong_language_declaration():
     )
     page = extract_page(f'<html lang="en"><body><article>{german}</article></body></html>', "x", now=NOW)
     assert page["language"] == "de"
+
+
+def test_page_furniture_lines_are_removed_and_prose_that_looks_alike_is_kept():
+    from transforms.extract import clean_body
+
+    text = "\n".join(
+        [
+            "More than two decades ago, the probe found an ocean.",
+            "Related: The 15 Weirdest Galaxies in Our Universe",
+            "Also, we hope you enjoy the interview.",
+            "Tempo de leitura: 2 minutos",
+            "Subscribe to the Morning Review newsletter",
+            "November 20, 2019 - 11:28 AMT",
+            "Keith Bradsher contributed reporting from Hong Kong.",
+            "Comments",
+            "Eleven Fascinating Facts About Our Milky Way",
+            "www.example.org",
+        ]
+    )
+    kept = clean_body(
+        text, None, frozenset({"eleven fascinating facts about our milky way", "www.example.org"})
+    )
+    assert kept.split("\n\n") == [
+        "More than two decades ago, the probe found an ocean.",
+        "Also, we hope you enjoy the interview.",
+        "www.example.org",
+    ]

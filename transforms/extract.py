@@ -152,14 +152,63 @@ def detect_language(text: str) -> str | None:
     return py3langid.classify(text[:5000])[0]
 
 
-def clean_body(text: str, title: str | None) -> str:
-    """trafilatura's text with the headline it repeats and list bullets removed, one blank line per paragraph."""
+# Lines that are page furniture in any language: related-link leads, reading times, newsletter and
+# social prompts, comment counters, credits. Matched on the whole line, case-insensitive.
+_FURNITURE = re.compile(
+    r"^(?:(?:related(?: post| stories| articles)?|read more|see more|more|also|also read|don'?t miss|"
+    r"you may also like|recommended|most read(?: in [\w ]+)?|lire aussi|à lire aussi|leia também|"
+    r"mehr zum thema|lesen sie auch|siehe auch)\s*(?:[:|].*|[.!…]*)"
+    r"|(?:tempo de leitura|lesezeit|temps de lecture|reading time|min(?:ute)? read)\b.*"
+    r"|.*\b(?:subscribe|sign up)\b.{0,60}\bnewsletter\b.*"
+    r"|(?:follow|like) (?:us|[\w ]{1,30}) on (?:instagram|facebook|twitter|youtube|x)\b.*"
+    r"|(?:like this story\?|share this (?:story|article)|tell us what you think).*"
+    r"|comments?(?: \(\d+\))?|\d+ comments?"
+    r"|filed under:.*|tags?:.*|source:\s*[\w ,.]{1,60}|copyright\b.*|©.*"
+    r"|.{0,80}\b(?:contributed (?:reporting|to this (?:report|story))|additional reporting by)\b.{0,80}"
+    r")$",
+    re.I,
+)
+# A dateline alone: "November 20, 2019 - 11:28 AMT", "sexta-feira, 22 de outubro de 2010 às 20:13".
+_DATE_LINE = re.compile(
+    r"^(?:[\w-]+,\s*)?(?:\d{1,2}\s+(?:de\s+)?\w+\s+(?:de\s+)?\d{4}|\w+\.? \d{1,2},? \d{4}|\d{1,2}[./]\d{1,2}[./]\d{2,4})"
+    r"(?:\s*(?:[-–—,]|às|at|um)?\s*\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?)?$",
+    re.I,
+)
+MIN_LINK_LINE_WORDS, MAX_LINK_LINE_WORDS = 4, 15
+_ADDRESS = re.compile(r"https?://|www\.|@")
+
+
+def clean_body(text: str, title: str | None, link_texts: frozenset[str] = frozenset()) -> str:
+    """trafilatura's text without the headline it repeats, list bullets, page furniture (related-link
+    leads, reading times, newsletter and social prompts, credits, lone datelines) and lines that are
+    nothing but the text of a link on the page (lists of other headlines); one blank line per paragraph."""
     lines = [line.strip() for line in text.splitlines()]
     lines = [line for line in lines if line]
     if lines and title and lines[0].strip().lower() == title.strip().lower():
         lines = lines[1:]
     lines = [_BULLET.sub("", line) for line in lines]
-    return "\n\n".join(lines)
+    kept = []
+    for line in lines:
+        if _FURNITURE.match(line) or _DATE_LINE.match(line):
+            continue
+        words = len(line.split())
+        if (
+            MIN_LINK_LINE_WORDS <= words <= MAX_LINK_LINE_WORDS
+            and _squash(line) in link_texts
+            and not _ADDRESS.search(line)
+        ):
+            continue  # another headline; a bare address or product name is left alone
+        kept.append(line)
+    return "\n\n".join(kept)
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split()).strip(" .:|").lower()
+
+
+def link_texts(tree) -> frozenset[str]:
+    """The text of every link on the page, for telling a headline list from a paragraph."""
+    return frozenset(t for t in (_squash(a.text_content()) for a in tree.iter("a")) if len(t) > 3)
 
 
 def _published_from_url(url: str | None) -> datetime | None:
@@ -223,7 +272,7 @@ def extract_page(html: str, source_uri: str, now: datetime | None = None) -> dic
     if _is_link_list(tree, result.text):
         return {"text": None, "reason": "no article text found (the page is a list of links)"}
     title = _first(meta["title"], result.title)
-    text = clean_body(result.text, title)
+    text = clean_body(result.text, title, link_texts(tree))
     if len(text.split()) < 5:
         return {"text": None, "reason": "no article text found (fewer than 5 words)"}
 
