@@ -543,7 +543,7 @@ def extract_claims(doc, text: str, mentions: list[dict]) -> list[Claim]:
             kind = REPORTING_VERBS.get(lemma, "act")
             children, keep_verb = _content_children(verb, kind)
             inverted = False
-            if not children and verb.dep_ in ("parataxis", "ccomp") and verb.i > verb.head.i - 100:
+            if not children and verb.dep_ in ("parataxis", "ccomp"):
                 # "…, the Foreign Office noted." / "The second round, Pakistan said, was …"
                 head = verb.head
                 if head.i != verb.i and _lemma(head) not in REPORTING_VERBS and _lemma(head) not in ACT_VERBS:
@@ -557,8 +557,6 @@ def extract_claims(doc, text: str, mentions: list[dict]) -> list[Claim]:
             ):
                 continue
             subject = _subject(verb)
-            if subject is not None and subject.i > verb.i and verb.dep_ == "ROOT" and not inverted:
-                pass  # "…,” said the minister": subject after the verb is still the speaker
             if subject is None:
                 if verb.dep_ == "ROOT" and claims and s_index - claims[-1].sentence_index <= 1:
                     speaker, entity_id, confidence = claims[-1].speaker, claims[-1].speaker_entity_id, 0.6
@@ -597,7 +595,6 @@ def extract_claims(doc, text: str, mentions: list[dict]) -> list[Claim]:
                 content_tokens = sorted({t for c in children for t in c.subtree}, key=lambda t: t.i)
                 if keep_verb:
                     content_tokens = [verb] + [t for t in content_tokens if t.i > verb.i]
-            content_tokens = [t for t in content_tokens if t.sent == sent or True]
             if not content_tokens:
                 continue
             start, end = _subtree_bounds(content_tokens)

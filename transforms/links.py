@@ -267,6 +267,20 @@ def _claim_similarity(a: dict, b: dict, words: dict, phrases: dict, idf: dict) -
     return sum(idf[w] for w in shared) / min(sum(idf[w] for w in wa), sum(idf[w] for w in wb))
 
 
+def _reciprocal_matches(one: list[dict], other: list[dict], score: dict) -> list[tuple[str, str]]:
+    """(claim, its best match on the other side) where the score clears CLAIM_SIMILARITY and the
+    match ranks the claim among its own top two on this side."""
+    matches = []
+    for a in one:
+        best = max(other, key=lambda b, a=a: score[(a["claim_id"], b["claim_id"])])
+        if score[(a["claim_id"], best["claim_id"])] < CLAIM_SIMILARITY:
+            continue
+        back = sorted(one, key=lambda c, best=best: -score[(c["claim_id"], best["claim_id"])])
+        if a in back[:2]:
+            matches.append((a["claim_id"], best["claim_id"]))
+    return matches
+
+
 def linked_claims(claims: pl.DataFrame, stories: pl.DataFrame) -> pl.DataFrame:
     """`claim_group_id` for every claim: claims of different articles in one story that state the
     same thing share one; a claim with no such partner is a group of its own. Existing group ids
@@ -302,28 +316,10 @@ def linked_claims(claims: pl.DataFrame, stories: pl.DataFrame) -> pl.DataFrame:
                 for a in left
                 for b in right
             }
-            ranked_left = {
-                a["claim_id"]: sorted(right, key=lambda b: -scores[(a["claim_id"], b["claim_id"])])
-                for a in left
-            }
-            ranked_right = {
-                b["claim_id"]: sorted(left, key=lambda a: -scores[(a["claim_id"], b["claim_id"])])
-                for b in right
-            }
-            for a in left:
-                best = ranked_left[a["claim_id"]][0]
-                if (
-                    scores[(a["claim_id"], best["claim_id"])] >= CLAIM_SIMILARITY
-                    and a in ranked_right[best["claim_id"]][:2]
-                ):
-                    uf.union(a["claim_id"], best["claim_id"])
-            for b in right:
-                best = ranked_right[b["claim_id"]][0]
-                if (
-                    scores[(best["claim_id"], b["claim_id"])] >= CLAIM_SIMILARITY
-                    and b in ranked_left[best["claim_id"]][:2]
-                ):
-                    uf.union(best["claim_id"], b["claim_id"])
+            flipped = {(b, a): v for (a, b), v in scores.items()}
+            for one, other, table in ((left, right, scores), (right, left, flipped)):
+                for a, b in _reciprocal_matches(one, other, table):
+                    uf.union(a, b)
 
     groups: dict[str, list[dict]] = defaultdict(list)
     for r in rows:
