@@ -127,6 +127,17 @@ def cmd_report(args: argparse.Namespace) -> int:
     from flows import reports
     from flows.warehouse import WarehouseError
 
+    if args.html:
+        from flows.html_report import write_html_report
+
+        if args.name is not None:
+            return _fail("--html writes the whole chart page; give no report name with it")
+        try:
+            charts = write_html_report(args.db, args.html, since=args.since)
+        except WarehouseError as exc:
+            return _fail(str(exc))
+        print(f"wrote {args.html} ({charts} charts); open it in a browser, it needs no network")
+        return 0
     if args.name is None:
         for name, description in reports.available_reports().items():
             print(f"{name:24} {description}")
@@ -206,6 +217,7 @@ def build_parser() -> argparse.ArgumentParser:
     output_options(report)
     report.add_argument("--entity", help="only rows about this entity (reports that take it)")
     report.add_argument("--since", help="only rows from this date on, YYYY-MM-DD (reports that take it)")
+    report.add_argument("--html", metavar="OUT.html", help="write one self-contained page of charts instead")
     report.set_defaults(func=cmd_report)
 
     rebuild = sub.add_parser("rebuild", help="re-derive every table from the raw documents kept, offline")

@@ -35,10 +35,15 @@ def query(
 ) -> pl.DataFrame:
     """The result of one read-only query; report parameters are DuckDB variables (NULL when unset)."""
     with open_warehouse(db, read_only=True, lock_timeout=lock_timeout) as con:
-        for key in PARAMETERS:
-            value = (parameters or {}).get(key)
-            con.execute(f"set variable {key} = cast(? as varchar)", [value])
+        set_parameters(con, parameters)
         return con.execute(sql).pl()
+
+
+def set_parameters(con, parameters: dict[str, str | None] | None) -> None:
+    """Report parameters as DuckDB variables, every one set (NULL when not given)."""
+    for key in PARAMETERS:
+        value = (parameters or {}).get(key)
+        con.execute(f"set variable {key} = cast(? as varchar)", [value])
 
 
 def _jsonable(value):

@@ -58,6 +58,19 @@ def nlp():
     return load_nlp(Settings().spacy_model)
 
 
+@pytest.fixture(scope="session")
+def seed_warehouse(tmp_path_factory, prefect_harness) -> Path:
+    """A warehouse built once from the two seed pages; tests only read it (copy it to change it)."""
+    from flows.pipeline import wirehouse_pipeline
+
+    folder = tmp_path_factory.mktemp("seeds")
+    for name in SEED_NAMES:
+        shutil.copy(SAMPLES / name, folder / name)
+    db = folder / "w.duckdb"
+    wirehouse_pipeline([str(folder)], db=str(db))
+    return db
+
+
 @pytest.fixture()
 def seed_dir(tmp_path) -> Path:
     """A folder holding just the two seed pages."""

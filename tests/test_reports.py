@@ -1,7 +1,6 @@
 """Reports, views and ad-hoc SQL over a warehouse built from the seed pages."""
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +10,6 @@ import polars as pl
 import pytest
 
 from flows.reports import available_reports
-from tests.conftest import SAMPLES, SEED_NAMES
 
 WIREHOUSE = str(Path(sys.executable).parent / "wirehouse")
 REQUIRED = {
@@ -28,15 +26,8 @@ REQUIRED = {
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory, prefect_harness):
-    from flows.pipeline import wirehouse_pipeline
-
-    folder = tmp_path_factory.mktemp("seeds")
-    for name in SEED_NAMES:
-        shutil.copy(SAMPLES / name, folder / name)
-    db = folder / "w.duckdb"
-    wirehouse_pipeline([str(folder)], db=str(db))
-    return db
+def warehouse(seed_warehouse):
+    return seed_warehouse
 
 
 def cli(*args):

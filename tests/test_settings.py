@@ -6,7 +6,9 @@ from flows.settings import Settings
 def test_precedence(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert Settings().batch_size == 100
-    (tmp_path / "wirehouse.toml").write_text("batch_size = 7\nlock_timeout_seconds = 5\ncontact = 'ops@example.org'\n")
+    (tmp_path / "wirehouse.toml").write_text(
+        "batch_size = 7\nlock_timeout_seconds = 5\ncontact = 'ops@example.org'\n"
+    )
     assert (Settings().batch_size, Settings().lock_timeout_seconds) == (7, 5)
     monkeypatch.setenv("WIREHOUSE_BATCH_SIZE", "9")
     assert Settings().batch_size == 9 and Settings().lock_timeout_seconds == 5

