@@ -243,7 +243,6 @@ def html_page(title: str, totals: dict, charts: list[tuple[str, object]], vega_b
 def write_html_report(db: str, out: str, since: str | None = None) -> int:
     """Writes the page for the warehouse at `db` to `out`; returns how many charts it holds."""
     import vl_convert
-
     from altair.utils._importers import vl_version_for_vl_convert
 
     frames = report_frames(db, since)
