@@ -10,7 +10,7 @@ export DO_NOT_TRACK := 1
 export PREFECT_LOGGING_LEVEL ?= WARNING
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: setup run test bench lint clean
+.PHONY: setup run test bench lint clean serve
 
 setup: $(STAMP)
 	@:
@@ -39,3 +39,7 @@ lint: setup
 
 clean:
 	rm -rf $(VENV) $(TOOLS) data/warehouse.duckdb
+
+# A real Prefect server on 127.0.0.1:4200 (UI there too) serving prefect.yaml's schedules; Ctrl-C stops both.
+serve: setup
+	@$(VENV)/bin/wirehouse serve

@@ -184,6 +184,22 @@ def _emit(frame, args, title=None) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    """The deployments in prefect.yaml on their schedules, against a real Prefect server."""
+    from flows.serve import serve
+
+    path = Path(args.prefect_yaml)
+    if not path.is_file():
+        return _fail(f"no {path}: serve reads its deployments from a prefect.yaml")
+    try:
+        serve(path, port=args.port, home=Path(args.prefect_home))
+    except (ValueError, RuntimeError) as exc:
+        return _fail(str(exc))
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     from flows.settings import Settings
 
@@ -229,6 +245,16 @@ def build_parser() -> argparse.ArgumentParser:
     snap.add_argument("out", help="the copy to write (replaced if it exists)")
     snap.add_argument("--db", default=defaults.db, help=f"warehouse file (default {defaults.db})")
     snap.set_defaults(func=cmd_snapshot)
+
+    serve = sub.add_parser(
+        "serve", help="serve prefect.yaml's deployments on their schedules (starts a local Prefect server)"
+    )
+    serve.add_argument("--prefect-yaml", default="prefect.yaml", help="deployments to serve")
+    serve.add_argument("--port", type=int, default=4200, help="port of the local Prefect server")
+    serve.add_argument(
+        "--prefect-home", default=".prefect", help="the local server's home (its SQLite database and log)"
+    )
+    serve.set_defaults(func=cmd_serve)
 
     sql = sub.add_parser("sql", help="run a read-only SQL query on the warehouse")
     sql.add_argument("query", help="the SELECT to run")
