@@ -21,7 +21,17 @@ def _fail(message: str, code: int = 2) -> int:
 
 
 def _check_db_writable(db: str) -> str | None:
-    """Why the warehouse file cannot be written, or None when it can."""
+    """Why the warehouse file (or a DuckLake's local catalog file) cannot be written, or None."""
+    if db.startswith("ducklake:"):
+        from flows.warehouse import WarehouseError, ducklake_parts
+
+        try:
+            _, _, catalog_file = ducklake_parts(db, "unchecked")
+        except WarehouseError as exc:
+            return str(exc)
+        if catalog_file is None:
+            return None  # a PostgreSQL catalog: the server says
+        db = str(catalog_file)
     path = Path(db).expanduser()
     if path.is_dir():
         return f"--db {db} is a folder, not a file"
@@ -63,6 +73,21 @@ def _print_summary(summary: dict) -> None:
         console.print(f"[bold red]audit {audit} found {rows} bad rows[/] (sql/audits/{audit}.sql)")
 
 
+def _held(db: str):
+    """The warehouse taken before Prefect starts, so a second run learns at once (after the lock
+    timeout) that another process holds the file. The flow's own connection, in this same
+    process, shares this one's database instance and so its lock. A DuckLake takes concurrent
+    writers (SQLite or PostgreSQL catalog) or locks its own catalog file: nothing to hold."""
+    from contextlib import nullcontext
+
+    from flows.settings import Settings
+    from flows.warehouse import open_warehouse
+
+    if db.startswith("ducklake:"):
+        return nullcontext()
+    return open_warehouse(db, lock_timeout=Settings().lock_timeout_seconds)
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from flows.sources import InputError, discover
     from flows.warehouse import WarehouseError
@@ -74,18 +99,20 @@ def cmd_run(args: argparse.Namespace) -> int:
     problem = _check_db_writable(args.db)
     if problem:
         return _fail(problem)
-    from flows.settings import Settings
-    from flows.warehouse import open_warehouse
 
     try:
         # Take the warehouse before Prefect starts: a second run learns at once (after the lock
         # timeout) that another process holds the file. The flow's own connection, in this same
         # process, shares this one's database instance and so its lock.
-        with open_warehouse(args.db, lock_timeout=Settings().lock_timeout_seconds):
+        with _held(args.db):
             from flows.pipeline import wirehouse_pipeline
 
             summary = wirehouse_pipeline(
-                inputs=args.inputs, db=args.db, batch_size=args.batch_size, reprocess=args.reprocess or None
+                inputs=args.inputs,
+                db=args.db,
+                batch_size=args.batch_size,
+                reprocess=args.reprocess or None,
+                runner=args.runner,
             )
     except WarehouseError as exc:
         return _fail(str(exc))
@@ -95,16 +122,17 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_rebuild(args: argparse.Namespace) -> int:
     """Every table re-derived from the raw documents the warehouse keeps; no network."""
-    from flows.settings import Settings
-    from flows.warehouse import WarehouseError, open_warehouse
+    from flows.warehouse import WarehouseError
 
-    if not Path(args.db).exists():
+    if not args.db.startswith("ducklake:") and not Path(args.db).exists():
         return _fail(f"no warehouse at {args.db}")
     try:
-        with open_warehouse(args.db, lock_timeout=Settings().lock_timeout_seconds):
+        with _held(args.db):
             from flows.pipeline import wirehouse_pipeline
 
-            summary = wirehouse_pipeline(inputs=[], db=args.db, batch_size=args.batch_size, rebuild=True)
+            summary = wirehouse_pipeline(
+                inputs=[], db=args.db, batch_size=args.batch_size, rebuild=True, runner=args.runner
+            )
     except WarehouseError as exc:
         return _fail(str(exc))
     _print_summary(summary)
@@ -200,6 +228,21 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+RUNNER_HELP = (
+    "where batches are extracted and analysed: auto (default), process (a pool on this machine), "
+    "thread, dask (a local Dask cluster) or dask=tcp://host:8786 (an existing one)"
+)
+
+
+def _runner(value: str) -> str:
+    from flows.runners import check_runner
+
+    try:
+        return check_runner(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     from flows.settings import Settings
 
@@ -221,6 +264,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--db", default=defaults.db, help=f"warehouse file (default {defaults.db})")
     run.add_argument("--batch-size", type=int, default=None, help="documents per task")
     run.add_argument("--reprocess", action="store_true", help="reprocess documents even when unchanged")
+    run.add_argument("--runner", type=_runner, default=None, help=RUNNER_HELP)
     run.set_defaults(func=cmd_run)
 
     def output_options(p):
@@ -239,6 +283,7 @@ def build_parser() -> argparse.ArgumentParser:
     rebuild = sub.add_parser("rebuild", help="re-derive every table from the raw documents kept, offline")
     rebuild.add_argument("--db", default=defaults.db, help=f"warehouse file (default {defaults.db})")
     rebuild.add_argument("--batch-size", type=int, default=None, help="documents per task")
+    rebuild.add_argument("--runner", type=_runner, default=None, help=RUNNER_HELP)
     rebuild.set_defaults(func=cmd_rebuild)
 
     snap = sub.add_parser("snapshot", help="copy the warehouse to a file analysts can hold open")

@@ -9,6 +9,7 @@ import json
 import time
 import uuid
 from collections import Counter, deque
+from contextlib import ExitStack
 from datetime import UTC, datetime
 
 import polars as pl
@@ -19,6 +20,7 @@ from flows.fetch import Fetcher, fetch_urls
 from flows.limits import page_time_limit
 from flows.nlp_model import load_nlp
 from flows.progress import RunProgress
+from flows.runners import batches_in_flight, check_runner, resolved_runner, task_runner
 from flows.settings import PIPELINE_VERSION, Settings
 from flows.sources import DocumentRef, RawDocument, discover, read_file, read_warc_record
 from flows.warehouse import (
@@ -43,6 +45,9 @@ from transforms.feeds import links_in_xml, xml_kind
 from transforms.ids import content_hash
 from transforms.links import entity_merges, linked_claims, linked_stories
 from transforms.schemas import FETCH
+
+# No article known yet: what a batch is classified against before the warehouse is consulted.
+KNOWN_NONE = pl.DataFrame(schema={"article_id": pl.String, "text_hash": pl.String, "source_uri": pl.String})
 
 # A 304 answer: the page has not changed since the warehouse got it.
 NOT_MODIFIED = "not modified since the last fetch"
@@ -140,21 +145,27 @@ def read_kept_documents(con, refs: list[DocumentRef]) -> pl.DataFrame:
 
 
 @task(cache_policy=NO_CACHE)
-def extract_documents(raw: pl.DataFrame, max_text_chars: int, max_parse_seconds: float) -> pl.DataFrame:
-    """Decoded, extracted pages: article fields or a rejection reason per document."""
-    return extracted_pages(
+def process_documents(
+    raw: pl.DataFrame, model_name: str, nlp_batch_size: int, max_text_chars: int, max_parse_seconds: float
+) -> tuple[pl.DataFrame, dict[str, pl.DataFrame], dict[str, float]]:
+    """The CPU-bound part of a batch, on whichever worker the task runner picks: each page
+    decoded and extracted, then the batch's distinct articles analysed (entities, mentions,
+    claims, events). Returns the pages, the analysis tables and seconds per stage.
+
+    Which articles are new to the warehouse is decided afterwards by the flow, in batch order;
+    the analysis of the few that turn out to be duplicates of earlier batches is dropped there."""
+    t0 = time.perf_counter()
+    pages = extracted_pages(
         raw,
         now=datetime.now(UTC),
         max_text_chars=max_text_chars,
         time_limit=page_time_limit(max_parse_seconds),
     )
-
-
-@task(cache_policy=NO_CACHE)
-def analyse_articles(articles: pl.DataFrame, model_name: str, nlp_batch_size: int) -> dict[str, pl.DataFrame]:
-    """Entities, mentions, claims and events of a batch of articles."""
-    nlp = load_nlp(model_name)
-    return analysed_tables(articles, nlp, batch_size=nlp_batch_size)
+    t1 = time.perf_counter()
+    # the batch's own duplicates are known here already: analyse each distinct article once
+    _, articles = classified_documents(pages, KNOWN_NONE, PIPELINE_VERSION, run_id="")
+    tables = analysed_tables(articles, load_nlp(model_name), batch_size=nlp_batch_size)
+    return pages, tables, {"extract": t1 - t0, "analyse": time.perf_counter() - t1}
 
 
 @task(cache_policy=NO_CACHE)
@@ -257,6 +268,14 @@ def _kept_refs(con) -> list[DocumentRef]:
     return [DocumentRef("raw", uri, path=digest) for uri, digest in rows]
 
 
+def _analysis_of(tables: dict[str, pl.DataFrame], article_ids: pl.Series) -> dict[str, pl.DataFrame]:
+    """The analysis rows of the given articles (entities stay whole: orphans are dropped after the run)."""
+    return {
+        name: frame if name == "entity" else frame.filter(pl.col("article_id").is_in(article_ids.implode()))
+        for name, frame in tables.items()
+    }
+
+
 @flow(name="wirehouse-pipeline", log_prints=False)
 def wirehouse_pipeline(
     inputs: list[str],
@@ -264,15 +283,22 @@ def wirehouse_pipeline(
     batch_size: int | None = None,
     reprocess: bool | None = None,
     rebuild: bool = False,
+    runner: str | None = None,
 ) -> dict:
     """Every document the `inputs` name (files, folders, URLs, feeds, sitemaps, URL lists, WARC
     archives) into the warehouse at `db`; returns the run summary. With `rebuild`, the inputs are
-    the raw documents the warehouse keeps, re-derived without touching the network."""
+    the raw documents the warehouse keeps, re-derived without touching the network.
+
+    This process reads, decides what is new and loads, in batch order; the CPU-bound work of each
+    batch (`process_documents`) runs on the flow's task runner (a process pool by default, or
+    Dask), a few batches in flight at once so every worker stays busy while a batch loads."""
     overrides = {"db": db}
     if batch_size is not None:
         overrides["batch_size"] = batch_size
     if reprocess is not None or rebuild:
         overrides["reprocess"] = bool(reprocess or rebuild)
+    if runner is not None:
+        overrides["runner"] = check_runner(runner)
     settings = Settings(**overrides)
     run_id = uuid.uuid4().hex[:16]
     started = datetime.now(UTC)
@@ -282,8 +308,13 @@ def wirehouse_pipeline(
     fetches: Counter = Counter()
     unchanged_total = 0
     documents_total = 0
-    with open_warehouse(settings.db, lock_timeout=settings.lock_timeout_seconds) as con:
+    documents_loaded = 0
+    with ExitStack() as stack:
+        con = stack.enter_context(open_warehouse(settings.db, lock_timeout=settings.lock_timeout_seconds))
         queue = deque(_kept_refs(con) if rebuild else discover(inputs))
+        runner_name = resolved_runner(settings.runner, len(queue), settings.batch_size)
+        workers = stack.enter_context(task_runner(runner_name, settings.workers, settings.spacy_model))
+        window = batches_in_flight(runner_name, settings.workers)
         fetcher = Fetcher(settings.fetch_settings())  # robots.txt and host timing shared by every batch
         seen = {ref.uri for ref in queue}
         con.execute(
@@ -291,10 +322,40 @@ def wirehouse_pipeline(
             [run_id, started, PIPELINE_VERSION, ["rebuild"] if rebuild else [str(i) for i in inputs]],
         )
         progress = RunProgress(len(queue))
-        while queue:
+        in_flight: deque = deque()  # (batch size, raw documents, future), oldest first
+
+        def load_oldest() -> None:
+            nonlocal documents_loaded
+            size, raw, future = in_flight.popleft()
+            progress.stage("extracting and analysing")
+            t0 = time.perf_counter()
+            pages, tables, worker_seconds = future.result()
+            seconds["waiting for workers"] += time.perf_counter() - t0
+            seconds.update(worker_seconds)
+            progress.stage("loading")
+            t0 = time.perf_counter()
+            candidates = pages.filter(pl.col("text").is_not_null())
+            ids = [article_key(u, h) for u, h in zip(candidates["url"], candidates["text_hash"], strict=True)]
+            known = known_articles(con, ids, candidates["text_hash"].to_list())
+            documents, articles = classified_documents(pages, known, PIPELINE_VERSION, run_id)
+            documents = with_fetch_metadata(documents, raw)
+            tables = _analysis_of(tables, articles["article_id"])
+            documents = with_analysis_errors(documents, tables.pop("analysis_error"))
+            load_tables(
+                con, {"raw_document": _raw_rows(raw), "document": documents, "article": articles, **tables}
+            )
+            seconds["load"] += time.perf_counter() - t0
+            statuses.update(documents["status"].to_list())
+            reasons.update(r for r in documents.filter(pl.col("status") == "rejected")["reason"].to_list())
+            documents_loaded += size
+            progress.done(documents_loaded)
+
+        while queue or in_flight:
+            if not queue or len(in_flight) >= window:
+                load_oldest()
+                continue
             batch = [queue.popleft() for _ in range(min(settings.batch_size, len(queue)))]
             documents_total += len(batch)
-            progress.done(documents_total - len(batch))
             progress.stage("reading")
             t0 = time.perf_counter()
             if rebuild:
@@ -307,7 +368,6 @@ def wirehouse_pipeline(
                     if url not in seen:
                         seen.add(url)
                         queue.append(DocumentRef("url", url))
-            seconds["read"] += time.perf_counter() - t0
             progress.total(documents_total + len(queue))
             not_modified = raw.filter(pl.col("reason") == NOT_MODIFIED)
             unchanged_total += not_modified.height
@@ -316,30 +376,22 @@ def wirehouse_pipeline(
                 skip = _unchanged(raw, known_documents(con, raw["source_uri"].to_list()))
                 unchanged_total += len(skip)
                 raw = raw.filter(~pl.col("source_uri").is_in(list(skip)))
+            seconds["read"] += time.perf_counter() - t0
             if raw.height == 0:
+                documents_loaded += len(batch)
+                progress.done(documents_loaded)
                 continue
-            progress.stage("extracting")
-            t0 = time.perf_counter()
-            pages = extract_documents(raw, settings.max_text_chars, settings.max_parse_seconds)
-            seconds["extract"] += time.perf_counter() - t0
-            candidates = pages.filter(pl.col("text").is_not_null())
-            ids = [article_key(u, h) for u, h in zip(candidates["url"], candidates["text_hash"], strict=True)]
-            known = known_articles(con, ids, candidates["text_hash"].to_list())
-            documents, articles = classified_documents(pages, known, PIPELINE_VERSION, run_id)
-            documents = with_fetch_metadata(documents, raw)
-            progress.stage("analysing")
-            t0 = time.perf_counter()
-            tables = analyse_articles(articles, settings.spacy_model, settings.nlp_batch_size)
-            seconds["analyse"] += time.perf_counter() - t0
-            documents = with_analysis_errors(documents, tables.pop("analysis_error"))
-            progress.stage("loading")
-            t0 = time.perf_counter()
-            load_tables(
-                con, {"raw_document": _raw_rows(raw), "document": documents, "article": articles, **tables}
+            future = workers.submit(
+                process_documents,
+                {
+                    "raw": raw,
+                    "model_name": settings.spacy_model,
+                    "nlp_batch_size": settings.nlp_batch_size,
+                    "max_text_chars": settings.max_text_chars,
+                    "max_parse_seconds": settings.max_parse_seconds,
+                },
             )
-            seconds["load"] += time.perf_counter() - t0
-            statuses.update(documents["status"].to_list())
-            reasons.update(r for r in documents.filter(pl.col("status") == "rejected")["reason"].to_list())
+            in_flight.append((len(batch), raw, future))
         progress.done(documents_total)
         progress.stage("linking across sources")
         t0 = time.perf_counter()

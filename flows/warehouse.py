@@ -6,6 +6,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -38,7 +39,10 @@ def migrations(directory: Path = MIGRATIONS_DIR) -> list[tuple[int, Path]]:
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     con.execute(
-        "create table if not exists schema_version (version integer primary key, applied_at timestamptz)"
+        _ddl(
+            con,
+            "create table if not exists schema_version (version integer primary key, applied_at timestamptz)",
+        )
     )
     return con.execute("select coalesce(max(version), 0) from schema_version").fetchone()[0]
 
@@ -57,7 +61,7 @@ def migrate(con: duckdb.DuckDBPyConnection, directory: Path = MIGRATIONS_DIR) ->
             continue
         con.execute("begin transaction")
         try:
-            con.execute(path.read_text(encoding="utf-8"))
+            con.execute(_ddl(con, path.read_text(encoding="utf-8")))
             con.execute("insert into schema_version values (?, current_timestamp)", [version])
             con.execute("commit")
         except Exception:
@@ -67,9 +71,40 @@ def migrate(con: duckdb.DuckDBPyConnection, directory: Path = MIGRATIONS_DIR) ->
         con.execute(path.read_text(encoding="utf-8"))
     # Write the schema into the file now, so the write-ahead log never holds DDL: DuckDB 1.5.5
     # cannot replay a logged CREATE TABLE whose default calls a function (current_timestamp)
-    # after a kill -9 ("GetDefaultDatabase with no default database set").
-    con.execute("checkpoint")
+    # after a kill -9 ("GetDefaultDatabase with no default database set"). A DuckLake commits
+    # every transaction to its catalog and Parquet files, and has no such log.
+    if not is_ducklake(con):
+        con.execute("checkpoint")
     return newest
+
+
+def is_ducklake(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when the connection's current database is a DuckLake."""
+    return con.execute(
+        "select type = 'ducklake' from duckdb_databases() where database_name = current_database()"
+    ).fetchone()[0]
+
+
+# DuckLake tables take no primary keys, unique or check constraints, and no function defaults:
+# the same migrations are applied with those left out (loads never rely on them: they delete
+# before they insert, and anti-join where an upsert would be used).
+_DUCKLAKE_DROPS = (
+    re.compile(r",\s*primary key\s*\([^)]*\)", re.I),
+    re.compile(r"\s+primary key\b", re.I),
+    re.compile(r"\s+check\s*\((?:[^()]|\([^()]*\))*\)", re.I),
+    re.compile(r"\s+not null default current_timestamp\b", re.I),
+    re.compile(r"\s+default current_timestamp\b", re.I),
+)
+
+
+def _ddl(con: duckdb.DuckDBPyConnection, sql: str) -> str:
+    """A migration as the connected warehouse takes it: as written for a DuckDB file, without
+    the constraints DuckLake lacks for a DuckLake."""
+    if not is_ducklake(con):
+        return sql
+    for pattern in _DUCKLAKE_DROPS:
+        sql = pattern.sub("", sql)
+    return sql
 
 
 def _connect_with_retry(path: str, read_only: bool, timeout: float) -> duckdb.DuckDBPyConnection:
@@ -102,11 +137,80 @@ def _connect_with_retry(path: str, read_only: bool, timeout: float) -> duckdb.Du
             delay = min(delay * 2, 2.0)
 
 
+DUCKLAKE_PREFIX = "ducklake:"
+
+
+def _extension(name: str) -> str:
+    """The path of a DuckDB extension shipped as a PyPI package (duckdb-extension-NAME): DuckDB
+    cannot download extensions here, and a path never depends on an extension server."""
+    import importlib
+
+    package = importlib.import_module(f"duckdb_extension_{name}")
+    folder = Path(package.__file__).parent / "extensions" / f"v{duckdb.__version__}"
+    return str(folder / f"{name}.duckdb_extension")
+
+
+def ducklake_parts(spec: str, data_path: str | None = None) -> tuple[str, str, Path | None]:
+    """(catalog as DuckLake's ATTACH takes it, data path, local catalog file or None) for
+    `ducklake:PATH` (a DuckDB catalog file), `ducklake:sqlite:PATH` or `ducklake:postgres:DSN`.
+    Parquet files go to `data_path`, or to a folder beside a local catalog (PATH.files/)."""
+    catalog = spec.removeprefix(DUCKLAKE_PREFIX)
+    if catalog.startswith("postgres:"):
+        if not data_path:
+            raise WarehouseError(
+                "a DuckLake with a PostgreSQL catalog needs a data path: set ducklake_data_path "
+                "(WIREHOUSE_DUCKLAKE_DATA_PATH), a folder or an s3:// prefix"
+            )
+        return catalog, data_path, None
+    file = Path(catalog.removeprefix("sqlite:")).expanduser()
+    if not file.name:
+        raise WarehouseError(f"--db {spec}: name the catalog file after ducklake:")
+    kind = "sqlite:" if catalog.startswith("sqlite:") else ""
+    return f"{kind}{file}", data_path or f"{file}.files/", file
+
+
+def _connect_ducklake(spec: str, read_only: bool, data_path: str | None) -> duckdb.DuckDBPyConnection:
+    catalog, data, file = ducklake_parts(spec, data_path)
+    if file is not None and read_only and not file.exists():
+        raise WarehouseError(f"no warehouse at {spec}; run `wirehouse run` first")
+    con = duckdb.connect()
+    try:
+        con.execute(f"load '{_sql_string(_extension('ducklake'))}'")
+        if catalog.startswith("sqlite:"):
+            con.execute(f"load '{_sql_string(_extension('sqlite_scanner'))}'")
+        elif catalog.startswith("postgres:"):
+            con.execute(f"load '{_sql_string(_extension('postgres_scanner'))}'")
+        if data.startswith(("s3://", "gs://", "gcs://", "r2://", "az://", "abfss://", "http")):
+            con.execute(f"load '{_sql_string(_extension('httpfs'))}'")
+        options = f"data_path '{_sql_string(data)}'" + (", read_only" if read_only else "")
+        con.execute(f"attach '{DUCKLAKE_PREFIX}{_sql_string(catalog)}' as lake ({options})")
+        con.execute("use lake")
+    except (duckdb.Error, ModuleNotFoundError) as exc:
+        con.close()
+        message = str(exc).splitlines()[0]
+        if "lock" in message.lower():
+            raise WarehouseError(f"warehouse {spec} is in use by another process: {message}") from exc
+        raise WarehouseError(f"cannot open warehouse {spec}: {message}") from exc
+    return con
+
+
 @contextmanager
 def open_warehouse(
-    path: str, read_only: bool = False, lock_timeout: float = 30.0
+    path: str, read_only: bool = False, lock_timeout: float = 30.0, ducklake_data_path: str | None = None
 ) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A connection to the warehouse, migrated when opened for writing; closed on exit."""
+    """A connection to the warehouse, migrated when opened for writing; closed on exit.
+
+    `path` is a DuckDB file, or `ducklake:…` for a DuckLake (see `ducklake_parts`), which
+    several processes can write at once when its catalog is SQLite or PostgreSQL."""
+    if path.startswith(DUCKLAKE_PREFIX):
+        con = _connect_ducklake(path, read_only, ducklake_data_path or _ducklake_data_path_setting())
+        try:
+            if not read_only:
+                migrate(con)
+            yield con
+        finally:
+            con.close()
+        return
     if not read_only:
         parent = Path(path).expanduser().resolve().parent
         try:
@@ -162,23 +266,33 @@ def load_batch(con: duckdb.DuckDBPyConnection, tables: dict[str, pl.DataFrame]) 
     article_ids = articles["article_id"].to_list()
     con.execute("begin transaction")
     try:
-        if "raw_document" in tables and tables["raw_document"].height:
-            _insert(con, "raw_document", tables["raw_document"], "insert or ignore")
+        raw = tables.get("raw_document")
+        if raw is not None and raw.height:
+            kept = raw.to_arrow()  # noqa: F841 (read by DuckDB)
+            con.execute(
+                "insert into raw_document select k.* from kept k "
+                "anti join raw_document r on r.content_hash = k.content_hash"
+            )
         con.execute(
             "delete from document where list_contains(?, document_id)", [documents["document_id"].to_list()]
         )
         for child in ARTICLE_CHILD_TABLES:
             con.execute(f"delete from {child} where list_contains(?, article_id)", [article_ids])
         con.execute("delete from article where list_contains(?, article_id)", [article_ids])
-        _insert(con, "document", documents)
+        _insert(con, "document", documents.with_columns(loaded_at=pl.lit(datetime.now(UTC))))
         _insert(con, "article", articles)
         entities = tables.get("entity")
         if entities is not None and entities.height:
             arrow = entities.to_arrow()  # noqa: F841
+            # an upsert in two steps (DuckLake has no ON CONFLICT): known entities gain new aliases,
+            # then the new ones are added
             con.execute(
-                "insert into entity (entity_id, name, type, aliases) select entity_id, name, type, aliases from arrow "
-                "on conflict (entity_id) do update set "
-                "aliases = list_sort(list_distinct(list_concat(entity.aliases, excluded.aliases)))"
+                "update entity set aliases = list_sort(list_distinct(list_concat(entity.aliases, a.aliases))) "
+                "from arrow a where entity.entity_id = a.entity_id"
+            )
+            con.execute(
+                "insert into entity (entity_id, name, type, aliases) "
+                "select a.entity_id, a.name, a.type, a.aliases from arrow a anti join entity e using (entity_id)"
             )
         for child in ARTICLE_CHILD_TABLES:
             if child in tables:
@@ -266,6 +380,12 @@ def snapshot(db: str, out: str, lock_timeout: float = 30.0) -> int:
         con.close()
     tmp.replace(target)  # readers of an older snapshot never see a half-written file
     return tables
+
+
+def _ducklake_data_path_setting() -> str | None:
+    from flows.settings import Settings
+
+    return Settings().ducklake_data_path
 
 
 def _sql_string(value: str) -> str:

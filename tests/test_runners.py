@@ -1,0 +1,123 @@
+"""Scale-out gives the same warehouse: a process pool, a local Dask cluster of two workers, and a
+DuckLake (local catalog and Parquet data folder) hold the same rows as the in-process run into a
+DuckDB file."""
+
+import shutil
+
+import pytest
+
+from flows.runners import batches_in_flight, check_runner, resolved_runner
+from flows.warehouse import open_warehouse
+from tests.conftest import SAMPLES
+
+# Columns that say when or in which run a row was written, not what it holds.
+VOLATILE = {"loaded_at", "run_id", "first_seen_at"}
+TABLES = ("document", "article", "entity", "entity_mention", "claim", "event", "raw_document")
+
+
+def table_rows(db: str) -> dict[str, list[tuple]]:
+    """Every row of every table, sorted, without the volatile columns."""
+    out = {}
+    with open_warehouse(db, read_only=True) as con:
+        for table in TABLES:
+            columns = [
+                c
+                for (c,) in con.execute(
+                    "select column_name from duckdb_columns() where table_name = ? and database_name = current_database()",
+                    [table],
+                ).fetchall()
+                if c not in VOLATILE
+            ]
+            out[table] = sorted(con.execute(f"select {', '.join(columns)} from {table}").fetchall(), key=repr)
+    return out
+
+
+@pytest.fixture(scope="module")
+def samples(tmp_path_factory):
+    """All the sample pages (four articles, one French), three batches of two."""
+    folder = tmp_path_factory.mktemp("samples")
+    for page in SAMPLES.glob("*.html"):
+        shutil.copy(page, folder / page.name)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def reference(samples, tmp_path_factory, prefect_harness):
+    from flows.pipeline import wirehouse_pipeline
+
+    db = str(tmp_path_factory.mktemp("reference") / "w.duckdb")
+    wirehouse_pipeline([str(samples)], db=db, batch_size=2, runner="thread")
+    return table_rows(db)
+
+
+def test_runner_names_are_checked():
+    assert check_runner("dask=tcp://10.0.0.5:8786") == "dask=tcp://10.0.0.5:8786"
+    with pytest.raises(ValueError, match="unknown runner 'spark'"):
+        check_runner("spark")
+    assert resolved_runner("auto", documents=2, batch_size=50) == "thread"
+    assert resolved_runner("auto", documents=51, batch_size=50) == "process"
+    assert batches_in_flight("process", workers=2) == 3
+
+
+def test_process_pool_gives_the_same_rows(samples, reference, tmp_path, prefect_harness):
+    from flows.pipeline import wirehouse_pipeline
+
+    db = str(tmp_path / "w.duckdb")
+    summary = wirehouse_pipeline([str(samples)], db=db, batch_size=2, runner="process")
+    assert summary["articles"] == 4
+    assert table_rows(db) == reference
+
+
+def test_dask_cluster_of_two_workers_gives_the_same_rows(samples, reference, tmp_path, prefect_harness):
+    from distributed import LocalCluster
+
+    from flows.pipeline import wirehouse_pipeline
+
+    db = str(tmp_path / "w.duckdb")
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        summary = wirehouse_pipeline(
+            [str(samples)], db=db, batch_size=2, runner=f"dask={cluster.scheduler_address}"
+        )
+    assert summary["articles"] == 4
+    assert table_rows(db) == reference
+
+
+@pytest.mark.parametrize("catalog", ["lake.ducklake", "sqlite:lake.sqlite"])
+def test_ducklake_holds_the_same_rows(samples, reference, tmp_path, prefect_harness, catalog):
+    from flows.pipeline import wirehouse_pipeline
+
+    kind, _, name = catalog.rpartition(":")
+    db = f"ducklake:{kind + ':' if kind else ''}{tmp_path / name}"
+    summary = wirehouse_pipeline([str(samples)], db=db, batch_size=2, runner="thread")
+    assert summary["articles"] == 4 and not summary["failed_audits"]
+    assert table_rows(db) == reference
+    assert list((tmp_path / f"{name}.files").rglob("*.parquet"))  # the data is Parquet beside the catalog
+    # a second run changes nothing and does no work
+    again = wirehouse_pipeline([str(samples)], db=db, batch_size=2, runner="thread")
+    assert again["unchanged"] == 4 and table_rows(db) == reference
+
+
+def test_ducklake_is_queried_like_a_file(samples, tmp_path, prefect_harness):
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    db = f"ducklake:sqlite:{tmp_path / 'lake.sqlite'}"
+    wirehouse = str(Path(sys.executable).parent / "wirehouse")
+    run = subprocess.run(
+        [wirehouse, "run", str(samples), "--db", db, "--runner", "thread"], capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr
+    report = subprocess.run(
+        [wirehouse, "report", "story_coverage", "--db", db, "--format", "json"],
+        capture_output=True,
+        text=True,
+    )
+    assert report.returncode == 0 and json.loads(report.stdout), report.stderr
+    sql = subprocess.run(
+        [wirehouse, "sql", "select count(*) as n from article", "--db", db, "--format", "json"],
+        capture_output=True,
+        text=True,
+    )
+    assert json.loads(sql.stdout) == [{"n": 4}]
