@@ -5,9 +5,12 @@
 Prints, as JSON lines:
 - extraction quality and speed on the 181-page benchmark (bench/extraction.py);
 - the cold start: a run over the two seed pages with a fresh PREFECT_HOME;
-- for each size N: `wirehouse run` over N pages from make_scaled.py against the naive baseline
-  (trafilatura.extract then the full spaCy pipeline on every text, one process), with pages/s,
-  the ratio, peak memory and seconds per stage;
+- for each size N: `wirehouse run` over N pages from make_scaled.py (and, for the --naive-sizes,
+  the naive baseline over the same pages: trafilatura.extract then the full spaCy pipeline on
+  every text, one process), with pages/s, the ratio, peak memory of the whole process tree,
+  seconds per stage (extract and analyse are worker seconds, summed over workers), and a second
+  run over the same pages as a share of the first; then peak memory at the largest size over
+  the smallest;
 - the cross-source link step alone at larger sizes (stories and claim groups over a warehouse
   whose articles are the N-page run's, repeated under new ids), time and peak memory.
 """
@@ -41,15 +44,38 @@ print(time.perf_counter() - start)
 """
 
 
+def _tree_rss(process) -> int:
+    """Resident bytes of a process and all its descendants (workers, Prefect's server)."""
+    import psutil
+
+    total = 0
+    for p in [process, *process.children(recursive=True)]:
+        try:
+            total += p.memory_info().rss
+        except psutil.Error:
+            pass
+    return total
+
+
 def timed(cmd: list[str], env: dict | None = None) -> tuple[float, float, str]:
-    """Wall seconds, peak resident MiB and stdout of a command."""
+    """Wall seconds, peak resident MiB of the whole process tree (sampled every 0.2 s: a pool's
+    workers count too), and stdout of a command."""
+    import psutil
+
     start = time.perf_counter()
-    result = subprocess.run(["/usr/bin/time", "-f", "%M", *cmd], capture_output=True, text=True, env=env)
-    seconds = time.perf_counter() - start
-    if result.returncode != 0:
-        raise RuntimeError(f"{cmd[:3]} failed: {result.stderr[-1500:]}")
-    peak_kib = int(result.stderr.strip().splitlines()[-1])
-    return seconds, peak_kib / 1024, result.stdout
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        child = subprocess.Popen(cmd, stdout=out, stderr=err, env=env)
+        watched, peak = psutil.Process(child.pid), 0
+        while child.poll() is None:
+            peak = max(peak, _tree_rss(watched))
+            time.sleep(0.2)
+        seconds = time.perf_counter() - start
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode(errors="replace"), err.read().decode(errors="replace")
+    if child.returncode != 0:
+        raise RuntimeError(f"{cmd[:3]} failed: {stderr[-1500:]}")
+    return seconds, peak / 2**20, stdout
 
 
 def fresh_env(home: Path) -> dict:
@@ -86,7 +112,7 @@ def run_stats(db: Path) -> dict:
     return json.loads(stages) if isinstance(stages, str) else stages
 
 
-def bench_size(n: int, work: Path, skip_naive: bool) -> Path:
+def bench_size(n: int, work: Path, skip_naive: bool) -> tuple[Path, dict]:
     pages = work / f"pages-{n}"
     subprocess.run(
         [PYTHON, str(SHARED / "corpus" / "make_scaled.py"), str(n), str(pages)],
@@ -111,9 +137,10 @@ def bench_size(n: int, work: Path, skip_naive: bool) -> Path:
         figures["ratio_to_naive"] = round(figures["wirehouse_pages_per_s"] / figures["naive_pages_per_s"], 2)
     again, _, _ = timed([WIREHOUSE, "run", str(pages), "--db", str(db)], env=fresh_env(work / f"prefect-{n}"))
     figures["second_run_seconds"] = round(again, 1)
+    figures["second_run_share_of_first"] = round(again / seconds, 3)
     emit("pipeline", figures)
     shutil.rmtree(pages, ignore_errors=True)
-    return db
+    return db, figures
 
 
 LINK = r"""
@@ -161,7 +188,8 @@ def bench_links(db: Path, base: int, sizes: list[int]) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--sizes", type=int, nargs="*", default=[600, 2000])
+    ap.add_argument("--sizes", type=int, nargs="*", default=[200, 600, 2000])
+    ap.add_argument("--naive-sizes", type=int, nargs="*", default=[600, 2000])
     ap.add_argument("--link-sizes", type=int, nargs="*", default=[2000, 20000])
     ap.add_argument("--skip-naive", action="store_true")
     ap.add_argument("--only", choices=["extraction", "cold", "pipeline", "links"], nargs="*")
@@ -175,9 +203,21 @@ def main() -> None:
             bench_extraction()
         if "cold" in only:
             bench_cold_start(work)
-        db = None
+        db, peaks = None, {}
         for n in args.sizes if only & {"pipeline", "links"} else []:
-            db = bench_size(n, work, args.skip_naive or "pipeline" not in only)
+            skip = args.skip_naive or "pipeline" not in only or n not in args.naive_sizes
+            db, figures = bench_size(n, work, skip)
+            peaks[n] = figures["wirehouse_peak_mib"]
+        if len(peaks) > 1:
+            small, large = min(peaks), max(peaks)
+            emit(
+                "memory",
+                {
+                    f"peak_mib_{small}": peaks[small],
+                    f"peak_mib_{large}": peaks[large],
+                    "ratio": round(peaks[large] / peaks[small], 2),
+                },
+            )
         if "links" in only and db is not None:
             bench_links(db, args.sizes[-1], args.link_sizes)
 

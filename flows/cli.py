@@ -2,7 +2,9 @@
 
 import argparse
 import os
+import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 # Prefect reads these at import: no analytics calls (there is no network), quiet logs by default.
@@ -73,6 +75,41 @@ def _print_summary(summary: dict) -> None:
         console.print(f"[bold red]audit {audit} found {rows} bad rows[/] (sql/audits/{audit}.sql)")
 
 
+@contextmanager
+def _prefect_api():
+    """A Prefect API for this run. With `PREFECT_API_URL` set, that server. Otherwise a private
+    one, as Prefect's temporary server would be (its SQLite database in PREFECT_HOME, no
+    scheduler, no UI), but started first thing, as a subprocess, so that its start-up (3 s warm,
+    8 s with a new PREFECT_HOME) overlaps this process importing the pipeline; stopped at the end."""
+    if os.environ.get("PREFECT_API_URL"):
+        yield
+        return
+    import socket
+    import tempfile
+
+    from flows.serve import start_local_server, wait_until_healthy
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = Path(tempfile.gettempdir()) / f"wirehouse-prefect-api-{os.getpid()}.log"
+    server = start_local_server(port, log, "--no-services", "--no-ui", "--log-level", "ERROR")
+    os.environ["PREFECT_API_URL"] = f"http://127.0.0.1:{port}/api"
+    try:
+        yield lambda: wait_until_healthy(os.environ["PREFECT_API_URL"], server)
+    except RuntimeError as exc:
+        tail = log.read_text(errors="replace").strip().splitlines()[-3:] if log.exists() else []
+        raise RuntimeError(f"{exc}: {' / '.join(tail)}") from exc
+    finally:
+        del os.environ["PREFECT_API_URL"]
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.unlink(missing_ok=True)
+
+
 def _held(db: str):
     """The warehouse taken before Prefect starts, so a second run learns at once (after the lock
     timeout) that another process holds the file. The flow's own connection, in this same
@@ -90,7 +127,6 @@ def _held(db: str):
 
 def cmd_run(args: argparse.Namespace) -> int:
     from flows.sources import InputError, discover
-    from flows.warehouse import WarehouseError
 
     try:
         discover(args.inputs)
@@ -100,21 +136,34 @@ def cmd_run(args: argparse.Namespace) -> int:
     if problem:
         return _fail(problem)
 
+    return _run_pipeline(
+        args.db,
+        inputs=args.inputs,
+        batch_size=args.batch_size,
+        reprocess=args.reprocess or None,
+        runner=args.runner,
+    )
+
+
+class _ApiUnavailable(Exception):
+    """Prefect's API did not come up; the message says why."""
+
+
+def _run_pipeline(db: str, **parameters) -> int:
+    """The flow over the warehouse at `db`, its summary printed; 2 with a reason if it cannot run."""
+    from flows.warehouse import WarehouseError
+
     try:
-        # Take the warehouse before Prefect starts: a second run learns at once (after the lock
-        # timeout) that another process holds the file. The flow's own connection, in this same
-        # process, shares this one's database instance and so its lock.
-        with _held(args.db):
+        with _prefect_api() as api_ready, _held(db):
             from flows.pipeline import wirehouse_pipeline
 
-            summary = wirehouse_pipeline(
-                inputs=args.inputs,
-                db=args.db,
-                batch_size=args.batch_size,
-                reprocess=args.reprocess or None,
-                runner=args.runner,
-            )
-    except WarehouseError as exc:
+            if api_ready is not None:
+                try:
+                    api_ready()
+                except RuntimeError as exc:
+                    raise _ApiUnavailable(f"Prefect's API did not start: {exc}") from exc
+            summary = wirehouse_pipeline(db=db, **parameters)
+    except (WarehouseError, _ApiUnavailable) as exc:
         return _fail(str(exc))
     _print_summary(summary)
     return 0
@@ -122,21 +171,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_rebuild(args: argparse.Namespace) -> int:
     """Every table re-derived from the raw documents the warehouse keeps; no network."""
-    from flows.warehouse import WarehouseError
-
     if not args.db.startswith("ducklake:") and not Path(args.db).exists():
         return _fail(f"no warehouse at {args.db}")
-    try:
-        with _held(args.db):
-            from flows.pipeline import wirehouse_pipeline
-
-            summary = wirehouse_pipeline(
-                inputs=[], db=args.db, batch_size=args.batch_size, rebuild=True, runner=args.runner
-            )
-    except WarehouseError as exc:
-        return _fail(str(exc))
-    _print_summary(summary)
-    return 0
+    return _run_pipeline(args.db, inputs=[], batch_size=args.batch_size, rebuild=True, runner=args.runner)
 
 
 def cmd_snapshot(args: argparse.Namespace) -> int:

@@ -10,6 +10,7 @@ import time
 import uuid
 from collections import Counter, deque
 from contextlib import ExitStack
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import polars as pl
@@ -46,8 +47,8 @@ from transforms.ids import content_hash
 from transforms.links import entity_merges, linked_claims, linked_stories
 from transforms.schemas import FETCH
 
-# No article known yet: what a batch is classified against before the warehouse is consulted.
-KNOWN_NONE = pl.DataFrame(schema={"article_id": pl.String, "text_hash": pl.String, "source_uri": pl.String})
+# What classification compares a page with: articles the warehouse or this run already holds.
+KNOWN = {"article_id": pl.String, "text_hash": pl.String, "source_uri": pl.String}
 
 # A 304 answer: the page has not changed since the warehouse got it.
 NOT_MODIFIED = "not modified since the last fetch"
@@ -145,27 +146,30 @@ def read_kept_documents(con, refs: list[DocumentRef]) -> pl.DataFrame:
 
 
 @task(cache_policy=NO_CACHE)
-def process_documents(
-    raw: pl.DataFrame, model_name: str, nlp_batch_size: int, max_text_chars: int, max_parse_seconds: float
-) -> tuple[pl.DataFrame, dict[str, pl.DataFrame], dict[str, float]]:
-    """The CPU-bound part of a batch, on whichever worker the task runner picks: each page
-    decoded and extracted, then the batch's distinct articles analysed (entities, mentions,
-    claims, events). Returns the pages, the analysis tables and seconds per stage.
-
-    Which articles are new to the warehouse is decided afterwards by the flow, in batch order;
-    the analysis of the few that turn out to be duplicates of earlier batches is dropped there."""
-    t0 = time.perf_counter()
+def extract_documents(
+    raw: pl.DataFrame, max_text_chars: int, max_parse_seconds: float
+) -> tuple[pl.DataFrame, float]:
+    """Decoded, extracted pages (article fields or a rejection reason per document), and the
+    seconds it took. Runs on a worker."""
+    started = time.perf_counter()
     pages = extracted_pages(
         raw,
         now=datetime.now(UTC),
         max_text_chars=max_text_chars,
         time_limit=page_time_limit(max_parse_seconds),
     )
-    t1 = time.perf_counter()
-    # the batch's own duplicates are known here already: analyse each distinct article once
-    _, articles = classified_documents(pages, KNOWN_NONE, PIPELINE_VERSION, run_id="")
+    return pages, time.perf_counter() - started
+
+
+@task(cache_policy=NO_CACHE)
+def analyse_articles(
+    articles: pl.DataFrame, model_name: str, nlp_batch_size: int
+) -> tuple[dict[str, pl.DataFrame], float]:
+    """Entities, mentions, claims and events of a batch of new articles, and the seconds it
+    took. Runs on a worker, where the model is loaded once."""
+    started = time.perf_counter()
     tables = analysed_tables(articles, load_nlp(model_name), batch_size=nlp_batch_size)
-    return pages, tables, {"extract": t1 - t0, "analyse": time.perf_counter() - t1}
+    return tables, time.perf_counter() - started
 
 
 @task(cache_policy=NO_CACHE)
@@ -219,7 +223,7 @@ def _raw_rows(raw: pl.DataFrame) -> pl.DataFrame:
             key = content_hash(r["data"])
             rows[key] = {
                 "content_hash": key,
-                "data": gzip.compress(r["data"], 6),
+                "data": gzip.compress(r["data"], 6, mtime=0),  # same bytes, same blob
                 "size_bytes": len(r["data"]),
                 "first_seen_at": now,
             }
@@ -268,12 +272,23 @@ def _kept_refs(con) -> list[DocumentRef]:
     return [DocumentRef("raw", uri, path=digest) for uri, digest in rows]
 
 
-def _analysis_of(tables: dict[str, pl.DataFrame], article_ids: pl.Series) -> dict[str, pl.DataFrame]:
-    """The analysis rows of the given articles (entities stay whole: orphans are dropped after the run)."""
-    return {
-        name: frame if name == "entity" else frame.filter(pl.col("article_id").is_in(article_ids.implode()))
-        for name, frame in tables.items()
-    }
+def _done(future) -> bool:
+    """Whether a task runner's future has finished, asked of the wrapped future (concurrent or
+    Dask) so that polling never calls the Prefect API."""
+    wrapped = getattr(future, "wrapped_future", None)
+    return wrapped.done() if wrapped is not None else future.state.is_final()
+
+
+@dataclass
+class _Batch:
+    """A batch on its way through the workers: extracted, then (its new articles) analysed."""
+
+    size: int
+    raw: pl.DataFrame
+    future: object
+    stage: str = "extract"
+    documents: pl.DataFrame | None = None
+    articles: pl.DataFrame | None = None
 
 
 @flow(name="wirehouse-pipeline", log_prints=False)
@@ -322,37 +337,75 @@ def wirehouse_pipeline(
             [run_id, started, PIPELINE_VERSION, ["rebuild"] if rebuild else [str(i) for i in inputs]],
         )
         progress = RunProgress(len(queue))
-        in_flight: deque = deque()  # (batch size, raw documents, future), oldest first
+        in_flight: deque[_Batch] = deque()  # oldest first; classified and loaded in this order
+        pending = pl.DataFrame(schema=KNOWN)  # articles classified in this run but not loaded yet
 
-        def load_oldest() -> None:
-            nonlocal documents_loaded
-            size, raw, future = in_flight.popleft()
-            progress.stage("extracting and analysing")
-            t0 = time.perf_counter()
-            pages, tables, worker_seconds = future.result()
-            seconds["waiting for workers"] += time.perf_counter() - t0
-            seconds.update(worker_seconds)
-            progress.stage("loading")
-            t0 = time.perf_counter()
+        def classify(batch: _Batch) -> None:
+            """Which pages are new articles, against the warehouse and the earlier batches of this
+            run; then only those go to a worker for analysis."""
+            nonlocal pending
+            pages, worker_seconds = batch.future.result()
+            seconds["extract"] += worker_seconds
             candidates = pages.filter(pl.col("text").is_not_null())
             ids = [article_key(u, h) for u, h in zip(candidates["url"], candidates["text_hash"], strict=True)]
-            known = known_articles(con, ids, candidates["text_hash"].to_list())
-            documents, articles = classified_documents(pages, known, PIPELINE_VERSION, run_id)
-            documents = with_fetch_metadata(documents, raw)
-            tables = _analysis_of(tables, articles["article_id"])
+            known = pl.concat([known_articles(con, ids, candidates["text_hash"].to_list()), pending])
+            batch.documents, batch.articles = classified_documents(pages, known, PIPELINE_VERSION, run_id)
+            pending = pl.concat([pending, batch.articles.select(list(KNOWN))])
+            batch.future = workers.submit(
+                analyse_articles,
+                {
+                    "articles": batch.articles,
+                    "model_name": settings.spacy_model,
+                    "nlp_batch_size": settings.nlp_batch_size,
+                },
+            )
+            batch.stage = "analyse"
+
+        def load(batch: _Batch) -> None:
+            nonlocal documents_loaded, pending
+            tables, worker_seconds = batch.future.result()
+            seconds["analyse"] += worker_seconds
+            progress.stage("loading")
+            t0 = time.perf_counter()
+            documents = with_fetch_metadata(batch.documents, batch.raw)
             documents = with_analysis_errors(documents, tables.pop("analysis_error"))
             load_tables(
-                con, {"raw_document": _raw_rows(raw), "document": documents, "article": articles, **tables}
+                con,
+                {
+                    "raw_document": _raw_rows(batch.raw),
+                    "document": documents,
+                    "article": batch.articles,
+                    **tables,
+                },
             )
+            pending = pending.filter(~pl.col("article_id").is_in(batch.articles["article_id"].implode()))
             seconds["load"] += time.perf_counter() - t0
             statuses.update(documents["status"].to_list())
             reasons.update(r for r in documents.filter(pl.col("status") == "rejected")["reason"].to_list())
-            documents_loaded += size
+            documents_loaded += batch.size
             progress.done(documents_loaded)
 
+        def advance() -> bool:
+            """Classifies the next batch whose pages are extracted, or loads the oldest analysed
+            one; False when neither is ready yet."""
+            to_classify = next((b for b in in_flight if b.stage == "extract"), None)
+            if to_classify is not None and _done(to_classify.future):
+                classify(to_classify)
+                return True
+            oldest = in_flight[0]
+            if oldest.stage == "analyse" and _done(oldest.future):
+                load(in_flight.popleft())
+                return True
+            return False
+
         while queue or in_flight:
-            if not queue or len(in_flight) >= window:
-                load_oldest()
+            if in_flight and (not queue or len(in_flight) >= window):
+                if not advance():
+                    progress.stage("extracting and analysing")
+                    t0 = time.perf_counter()
+                    waiting = next((b for b in in_flight if b.stage == "extract"), in_flight[0])
+                    waiting.future.wait(timeout=0.05)
+                    seconds["waiting for workers"] += time.perf_counter() - t0
                 continue
             batch = [queue.popleft() for _ in range(min(settings.batch_size, len(queue)))]
             documents_total += len(batch)
@@ -382,22 +435,21 @@ def wirehouse_pipeline(
                 progress.done(documents_loaded)
                 continue
             future = workers.submit(
-                process_documents,
+                extract_documents,
                 {
                     "raw": raw,
-                    "model_name": settings.spacy_model,
-                    "nlp_batch_size": settings.nlp_batch_size,
                     "max_text_chars": settings.max_text_chars,
                     "max_parse_seconds": settings.max_parse_seconds,
                 },
             )
-            in_flight.append((len(batch), raw, future))
+            in_flight.append(_Batch(len(batch), raw, future))
         progress.done(documents_total)
-        progress.stage("linking across sources")
-        t0 = time.perf_counter()
-        drop_orphan_entities(con)
-        links = link_across_sources(con)
-        seconds["link"] += time.perf_counter() - t0
+        if statuses:  # a run that loaded nothing changed no story, claim group or entity
+            progress.stage("linking across sources")
+            t0 = time.perf_counter()
+            drop_orphan_entities(con)
+            link_across_sources(con)
+            seconds["link"] += time.perf_counter() - t0
         progress.close()
         counts = {
             t: con.execute(f"select count(*) from {t}").fetchone()[0]
@@ -415,7 +467,9 @@ def wirehouse_pipeline(
             "rejected_by_reason": dict(reasons.most_common()),
             "seconds_by_stage": {k: round(v, 2) for k, v in seconds.items()},
             "rows": counts,
-            "stories": links["stories"],
+            "stories": con.execute(
+                "select count(distinct story_id) from article where story_id is not null"
+            ).fetchone()[0],
             "failed_audits": failed_audits(con),
         }
         con.execute(

@@ -364,7 +364,8 @@ def _speaker_phrase(subject) -> tuple[str, int, int]:
     if not run or len(run) > 10:
         return subject.text, subject.idx, subject.idx + len(subject.text)
     start, end = run[0].idx, run[-1].idx + len(run[-1].text)
-    return subject.doc.text[start:end], start, end
+    # a span's text, not doc.text sliced: Doc.text rebuilds the whole article from its tokens
+    return subject.doc[run[0].i : run[-1].i + 1].text, start, end
 
 
 def _content_children(verb, kind: str):

@@ -482,7 +482,7 @@ def _overlaps(a: Mention, b: Mention) -> bool:
     return a.start < b.end and b.start < a.end
 
 
-def _coordinated_types(doc, mentions: list[Mention]) -> None:
+def _coordinated_types(doc, text: str, mentions: list[Mention]) -> None:
     """Names joined by "and"/"or" share a corrected type: in "Torkham or Chaman", a known city
     makes its partner a place too."""
     by_token = {}
@@ -495,7 +495,6 @@ def _coordinated_types(doc, mentions: list[Mention]) -> None:
         partner = by_token.get(token.head.i) if token.dep_ == "conj" else None
         if partner is None:
             continue
-        text = doc.text
         if is_city(text[partner.start : partner.end]) and m.label in ("ORG", "PERSON"):
             m.label = "GPE"
         elif is_city(text[m.start : m.end]) and partner.label in ("ORG", "PERSON"):
@@ -539,7 +538,7 @@ def resolve_article(doc, text: str) -> list[Mention]:
             m.label = "NORP"  # "Pashtoons", "Afghans": peoples, whatever the model says
         elif m.label != "NORP" and (curated_name(surface) or "") in PEOPLE_VARIANTS.values():
             m.label = "NORP"
-    _coordinated_types(doc, mentions)
+    _coordinated_types(doc, text, mentions)
 
     # every further occurrence of a name found, case-sensitive on word boundaries
     taken = [(m.start, m.end) for m in mentions]
