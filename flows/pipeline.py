@@ -19,7 +19,6 @@ from prefect.cache_policies import NO_CACHE
 
 from flows.fetch import Fetcher, fetch_urls
 from flows.limits import page_time_limit
-from flows.nlp_model import load_nlp
 from flows.progress import RunProgress
 from flows.runners import batches_in_flight, check_runner, resolved_runner, task_runner
 from flows.settings import PIPELINE_VERSION, Settings
@@ -33,7 +32,6 @@ from flows.warehouse import (
     merge_entities,
     open_warehouse,
 )
-from transforms.analysis import analysed_tables
 from transforms.articles import (
     RAW_SCHEMA,
     article_key,
@@ -44,7 +42,6 @@ from transforms.articles import (
 )
 from transforms.feeds import links_in_xml, xml_kind
 from transforms.ids import content_hash
-from transforms.links import entity_merges, linked_claims, linked_stories
 from transforms.schemas import FETCH
 
 # What classification compares a page with: articles the warehouse or this run already holds.
@@ -167,6 +164,10 @@ def analyse_articles(
 ) -> tuple[dict[str, pl.DataFrame], float]:
     """Entities, mentions, claims and events of a batch of new articles, and the seconds it
     took. Runs on a worker, where the model is loaded once."""
+    # imported here: spaCy loads in the workers that analyse, not in the flow's own process
+    from flows.nlp_model import load_nlp
+    from transforms.analysis import analysed_tables
+
     started = time.perf_counter()
     tables = analysed_tables(articles, load_nlp(model_name), batch_size=nlp_batch_size)
     return tables, time.perf_counter() - started
@@ -182,6 +183,8 @@ def load_tables(con, tables: dict[str, pl.DataFrame]) -> None:
 def link_across_sources(con) -> dict[str, int]:
     """Entities folded across articles, then story ids and claim groups for articles that have
     none yet; earlier ones keep theirs."""
+    from transforms.links import entity_merges, linked_claims, linked_stories  # datasketch: only when linking
+
     merge_entities(con, entity_merges(con.execute("select entity_id, name, type, aliases from entity").pl()))
     articles = con.execute(
         "select article_id, source, published_at, text, story_id from article order by article_id"

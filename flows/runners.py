@@ -9,8 +9,6 @@
 - `dask=tcp://host:8786`: an existing Dask cluster, whose workers need wirehouse installed.
 """
 
-from flows.nlp_model import load_nlp
-
 RUNNERS = ("auto", "process", "thread", "dask", "dask=<scheduler address>")
 
 
@@ -20,6 +18,8 @@ def warm_worker(model_name: str) -> None:
 
     # trafilatura logs every page it gives up on; the run summary already counts them with reasons
     logging.getLogger("trafilatura").setLevel(logging.ERROR)
+    from flows.nlp_model import load_nlp
+
     load_nlp(model_name)
 
 

@@ -146,3 +146,53 @@ def test_page_furniture_lines_are_removed_and_prose_that_looks_alike_is_kept():
         "Also, we hope you enjoy the interview.",
         "www.example.org",
     ]
+
+
+def test_credits_and_printed_shortcodes_are_furniture_but_prose_with_a_copyright_sign_is_not():
+    from transforms.extract import clean_body
+
+    prose = (
+        "The agency said the figures (© 2019 survey data, used under licence) show demand rose in every "
+        "region it serves, and that it expects the trend to hold through the rest of next year at least."
+    )
+    text = "\n".join(
+        [
+            "The lamps hang in a sequence of interconnected forms.",
+            "Jewels after Jewels, installation views, photos © Inexhibit, 2018",
+            "Photo: Reuters",
+            "[button link=”https://example.org/review/” type=”big”] Send us YOUR kit review[/button]",
+            "Have a tip? Jo Bloggs may be reached at jo@example.org. Follow her on Twitter.",
+            "Get the latest updates right in your inbox. Subscribe to Example’s newsletters.",
+            "Pick Six Newsletter",
+            "Minister furious at rival over protest jibe [INSIGHT]|",
+            prose,
+            "The newsletter, she said, had been read by thousands of people in the region over the years.",
+        ]
+    )
+    assert clean_body(text, None).split("\n\n") == [
+        "The lamps hang in a sequence of interconnected forms.",
+        prose,
+        "The newsletter, she said, had been read by thousands of people in the region over the years.",
+    ]
+
+
+PAGE_WITH_COMMENTS_AND_A_CARD = """<html><body><article>
+<h1>Duvets and lungs</h1>
+<p>HP, as the magazine very<!-- --> recently <span><a href="/a">explained</a></span>, is a complex and<!-- -->
+rare condition that doctors rarely see, and it takes time to find.</p>
+<p>A man was threatened by Rep. <span class="card"><a href="/people/x">Jane Roe</a><span class="pop">
+<a href="/people/x">Jane Roe</a> <a href="/n/1">Senators call for a new security coordinator</a>
+<a href="/n/2">Progressives oppose the stopgap funding measure</a></span></span> last year, the court heard
+on Friday, and he pleaded guilty to the charges in full.</p>
+<p>Doctors say the condition is treatable once <a href="/1">its</a> <a href="/2">cause</a> is
+<a href="/3">known</a>, and most patients recover within weeks of removing the trigger from home.</p>
+</article></body></html>"""
+
+
+def test_text_after_html_comments_is_kept_and_link_cards_inside_paragraphs_are_dropped():
+    text = extract_page(PAGE_WITH_COMMENTS_AND_A_CARD, "card.html", now=NOW)["text"]
+    assert "recently explained, is a complex and rare condition" in " ".join(text.split())
+    assert "threatened by Rep. Jane Roe last year, the court heard" in " ".join(text.split())
+    assert "Senators call for" not in text and "stopgap" not in text
+    # a paragraph that merely holds several links keeps them: its own words outnumber theirs
+    assert "once its cause is known, and most patients recover" in " ".join(text.split())

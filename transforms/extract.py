@@ -159,11 +159,19 @@ _FURNITURE = re.compile(
     r"you may also like|recommended|most read(?: in [\w ]+)?|lire aussi|à lire aussi|leia também|"
     r"mehr zum thema|lesen sie auch|siehe auch)\s*(?:[:|].*|[.!…]*)"
     r"|(?:tempo de leitura|lesezeit|temps de lecture|reading time|min(?:ute)? read)\b.*"
-    r"|.*\b(?:subscribe|sign up)\b.{0,60}\bnewsletter\b.*"
+    r"|.*\b(?:subscribe|sign up)\b.{0,60}\bnewsletters?\b.*|(?:[\w'’&-]+ ){0,3}newsletters?"
+    r"|have a (?:news )?tip\?.*"
+    # another headline with its tag: "China furious at Macron for protest jibe [INSIGHT]"
+    r"|.{10,150}\[(?:video|insight|reaction|pictures|photos|poll|live|latest|analysis|comment|gallery)\]\s*\|?"
     r"|(?:follow|like) (?:us|[\w ]{1,30}) on (?:instagram|facebook|twitter|youtube|x)\b.*"
     r"|(?:like this story\?|share this (?:story|article)|tell us what you think).*"
     r"|comments?(?: \(\d+\))?|\d+ comments?"
     r"|filed under:.*|tags?:.*|source:\s*[\w ,.]{1,60}|copyright\b.*|©.*"
+    # a short line with a copyright sign is a picture credit: "installation views, photos © X, 2018"
+    r"|.{0,120}©.{0,60}"
+    r"|(?:photo|photos|photograph|picture|image|foto|fotos|bild|imagem|crédit photo|credit)\s*:.{0,80}"
+    # a WordPress shortcode the page printed instead of rendering: "[button link=…]Send us…[/button]"
+    r"|\[(\w+)\b[^\]]*\].*\[/\1\]"
     r"|.{0,80}\b(?:contributed (?:reporting|to this (?:report|story))|additional reporting by)\b.{0,80}"
     r")$",
     re.I,
@@ -233,6 +241,31 @@ def _is_link_list(tree, text: str) -> bool:
 
 
 SHORT_PRECISE_TEXT = 150  # words
+MIN_CLUSTER_LINKS, MIN_CLUSTER_WORDS, CLUSTER_LINK_SHARE = 3, 8, 0.9
+
+
+def _drop_link_clusters_in_paragraphs(tree) -> None:
+    """Removes what sits inside a paragraph but is made of links only: pop-up cards on a name
+    (its photo, name and latest headlines), inline "related" bundles. The innermost such element
+    goes first, so a paragraph that merely holds one is judged on its own words."""
+    candidates = tree.xpath(
+        f"//p//*[self::span or self::div or self::aside or self::ul][count(.//a) >= {MIN_CLUSTER_LINKS}]"
+    )
+    for element in sorted(candidates, key=lambda e: sum(1 for _ in e.iterancestors()), reverse=True):
+        words = element.text_content().split()
+        linked = sum(len(a.text_content().split()) for a in element.iter("a"))
+        if len(words) >= MIN_CLUSTER_WORDS and linked >= CLUSTER_LINK_SHARE * len(words):
+            element.drop_tree()  # its tail, the paragraph's text after it, stays
+
+
+def parsed_page(html: str):
+    """The page as an lxml tree, made ready for extraction: HTML comments removed with the text
+    after them kept (trafilatura would drop that text with the comment, and server-rendered
+    pages put `<!-- -->` inside sentences), and link clusters inside paragraphs removed."""
+    tree = lxml.html.fromstring(html)
+    lxml.etree.strip_tags(tree, lxml.etree.Comment)
+    _drop_link_clusters_in_paragraphs(tree)
+    return tree
 
 
 def _trafilatura(tree, url: str | None, precision: bool):
@@ -254,7 +287,7 @@ def extract_page(html: str, source_uri: str, now: datetime | None = None) -> dic
     """
     now = now or datetime.now(UTC)
     try:
-        tree = lxml.html.fromstring(html)
+        tree = parsed_page(html)
     except (ValueError, lxml.etree.ParserError) as exc:
         return {"text": None, "reason": f"not parseable as HTML ({exc})"}
     meta = page_metadata(tree)
@@ -264,7 +297,7 @@ def extract_page(html: str, source_uri: str, now: datetime | None = None) -> dic
         # Precision mode sometimes keeps one block of a long article. When its text is short,
         # recall mode gets a say: if it finds more than twice as much, its text is the article.
         # (Thresholds set on the "tune" half of the benchmark split; see bench/extraction.py.)
-        generous = _trafilatura(lxml.html.fromstring(html), meta["canonical_url"], precision=False)
+        generous = _trafilatura(parsed_page(html), meta["canonical_url"], precision=False)
         if generous is not None and precise_words < 0.5 * len((generous.text or "").split()):
             result = generous
     if result is None or not (result.text or "").strip():
