@@ -9,13 +9,28 @@
 - `dask=tcp://host:8786`: an existing Dask cluster, whose workers need wirehouse installed.
 """
 
+import signal
+import sys
+
 RUNNERS = ("auto", "process", "thread", "dask", "dask=<scheduler address>")
 
 
+def die_with_parent() -> None:
+    """Asks Linux to send this process SIGTERM when its parent dies, so that a worker or a server
+    started for a run that is killed (even with kill -9) does not outlive it. Elsewhere a no-op."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 def warm_worker(model_name: str) -> None:
-    """Loads the spaCy model in a fresh worker process, so its first batch does not wait for it."""
+    """Readies a fresh worker process: it ends with the run that started it, and loads the spaCy
+    model now, so its first batch does not wait for it."""
     import logging
 
+    die_with_parent()
     # trafilatura logs every page it gives up on; the run summary already counts them with reasons
     logging.getLogger("trafilatura").setLevel(logging.ERROR)
     from flows.nlp_model import load_nlp

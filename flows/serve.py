@@ -16,6 +16,8 @@ from pathlib import Path
 import httpx
 import yaml
 
+from flows.runners import die_with_parent
+
 
 def deployment_specs(prefect_yaml: Path) -> list[dict]:
     """The deployments a prefect.yaml declares, each with a name and an entrypoint."""
@@ -28,16 +30,6 @@ def deployment_specs(prefect_yaml: Path) -> list[dict]:
     return specs
 
 
-def _die_with_parent() -> None:
-    """In the child, before it runs: on Linux, ask for SIGTERM when the parent dies, so a server
-    started for a run that is killed (even with kill -9) does not outlive it."""
-    if sys.platform.startswith("linux"):
-        import ctypes
-
-        PR_SET_PDEATHSIG = 1
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-
-
 def start_local_server(port: int, log_path: Path, *options: str) -> subprocess.Popen:
     """`prefect server start` on loopback with `options`, its output to `log_path`; it ends when
     this process does."""
@@ -47,7 +39,7 @@ def start_local_server(port: int, log_path: Path, *options: str) -> subprocess.P
         [str(prefect), "server", "start", "--host", "127.0.0.1", "--port", str(port), *options],
         stdout=log,
         stderr=subprocess.STDOUT,
-        preexec_fn=_die_with_parent,
+        preexec_fn=die_with_parent,
     )
 
 

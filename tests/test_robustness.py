@@ -227,8 +227,14 @@ def test_kill_9_mid_run_then_rerun_gives_the_uninterrupted_warehouse(tmp_path, f
         env=env,
     )
     time.sleep(duration * fraction)
+    import psutil
+
+    helpers = psutil.Process(victim.pid).children(recursive=True)  # its workers and Prefect server
     victim.send_signal(signal.SIGKILL)
     victim.wait()
+    # nothing the killed run started outlives it
+    _, alive = psutil.wait_procs(helpers, timeout=30)
+    assert not alive, [p.cmdline()[:4] for p in alive]
     if db.exists():  # whatever was committed is whole: every document has its article rows
         with duckdb.connect(str(db), read_only=True) as con:
             loaded = con.execute("select count(*) from document").fetchone()[0]
