@@ -307,9 +307,10 @@ def wirehouse_pipeline(
     archives) into the warehouse at `db`; returns the run summary. With `rebuild`, the inputs are
     the raw documents the warehouse keeps, re-derived without touching the network.
 
-    This process reads, decides what is new and loads, in batch order; the CPU-bound work of each
-    batch (`process_documents`) runs on the flow's task runner (a process pool by default, or
-    Dask), a few batches in flight at once so every worker stays busy while a batch loads."""
+    This process reads, decides which pages are new articles and loads, in batch order; the
+    CPU-bound work of each batch (`extract_documents`, then `analyse_articles` on its new
+    articles) runs on the task runner the `runner` setting names (a process pool, threads or
+    Dask), a few batches in flight at once so that no worker waits while a batch loads."""
     overrides = {"db": db}
     if batch_size is not None:
         overrides["batch_size"] = batch_size

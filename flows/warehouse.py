@@ -354,31 +354,44 @@ def merge_entities(con: duckdb.DuckDBPyConnection, merges: pl.DataFrame) -> int:
 
 
 def snapshot(db: str, out: str, lock_timeout: float = 30.0) -> int:
-    """Copies every table and view of the warehouse into a new DuckDB file at `out`."""
+    """Copies every table and view of the warehouse (a DuckDB file or a DuckLake) into a new
+    DuckDB file at `out`."""
     target = Path(out)
-    if not Path(db).exists():
+    is_lake = db.startswith(DUCKLAKE_PREFIX)
+    if not is_lake and not Path(db).exists():
         raise WarehouseError(f"no warehouse at {db}; run `wirehouse run` first")
-    if target.resolve() == Path(db).resolve():
+    if not is_lake and target.resolve() == Path(db).resolve():
         raise WarehouseError("the snapshot must be another file than the warehouse")
     tmp = target.with_name(target.name + ".tmp")
     tmp.unlink(missing_ok=True)
-    # wait for the writer like any reader would, then copy through a scratch in-memory database
-    with open_warehouse(db, read_only=True, lock_timeout=lock_timeout):
-        pass
-    con = duckdb.connect()
+    if is_lake:
+        # a DuckLake is read through its own connection (its extension and catalog attached)
+        with open_warehouse(db, read_only=True, lock_timeout=lock_timeout) as con:
+            tables = _copy_database(con, "lake", tmp, db)
+    else:
+        # wait for the writer like any reader would, then copy through a scratch in-memory database
+        with open_warehouse(db, read_only=True, lock_timeout=lock_timeout):
+            pass
+        con = duckdb.connect()
+        try:
+            con.execute(f"attach '{_sql_string(db)}' as source (read_only)")
+            tables = _copy_database(con, "source", tmp, db)
+        finally:
+            con.close()
+    tmp.replace(target)  # readers of an older snapshot never see a half-written file
+    return tables
+
+
+def _copy_database(con: duckdb.DuckDBPyConnection, source: str, tmp: Path, db: str) -> int:
     try:
-        con.execute(f"attach '{_sql_string(db)}' as source (read_only)")
         con.execute(f"attach '{_sql_string(str(tmp))}' as snapshot")
-        con.execute("copy from database source to snapshot")
+        con.execute(f"copy from database {source} to snapshot")
         tables = con.execute(
             "select count(*) from duckdb_tables() where database_name = 'snapshot'"
         ).fetchone()[0]
         con.execute("detach snapshot")
-    except duckdb.IOException as exc:
+    except duckdb.Error as exc:
         raise WarehouseError(f"cannot snapshot {db}: {str(exc).splitlines()[0]}") from exc
-    finally:
-        con.close()
-    tmp.replace(target)  # readers of an older snapshot never see a half-written file
     return tables
 
 

@@ -121,3 +121,7 @@ def test_ducklake_is_queried_like_a_file(samples, tmp_path, prefect_harness):
         text=True,
     )
     assert json.loads(sql.stdout) == [{"n": 4}]
+    copy = tmp_path / "copy.duckdb"
+    snap = subprocess.run([wirehouse, "snapshot", str(copy), "--db", db], capture_output=True, text=True)
+    assert snap.returncode == 0, snap.stderr
+    assert table_rows(str(copy)) == table_rows(db)  # a plain DuckDB file analysts can open
