@@ -20,9 +20,15 @@ def die_with_parent() -> None:
     started for a run that is killed (even with kill -9) does not outlive it. Elsewhere a no-op."""
     if sys.platform.startswith("linux"):
         import ctypes
+        import multiprocessing
+        import os
 
         PR_SET_PDEATHSIG = 1
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        # the parent may have died while this worker was starting, before the request above
+        parent = multiprocessing.parent_process()
+        if parent is not None and os.getppid() != parent.pid:
+            os._exit(1)
 
 
 def warm_worker(model_name: str) -> None:

@@ -173,6 +173,8 @@ def _connect_ducklake(spec: str, read_only: bool, data_path: str | None) -> duck
     catalog, data, file = ducklake_parts(spec, data_path)
     if file is not None and read_only and not file.exists():
         raise WarehouseError(f"no warehouse at {spec}; run `wirehouse run` first")
+    if file is not None and not read_only:
+        _make_parent(file)
     con = duckdb.connect()
     try:
         con.execute(f"load '{_sql_string(_extension('ducklake'))}'")
@@ -204,28 +206,26 @@ def open_warehouse(
     several processes can write at once when its catalog is SQLite or PostgreSQL."""
     if path.startswith(DUCKLAKE_PREFIX):
         con = _connect_ducklake(path, read_only, ducklake_data_path or _ducklake_data_path_setting())
-        try:
-            if not read_only:
-                migrate(con)
-            yield con
-        finally:
-            con.close()
-        return
-    if not read_only:
-        parent = Path(path).expanduser().resolve().parent
-        try:
-            parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise WarehouseError(f"cannot create the folder for warehouse {path}: {exc.strerror}") from exc
-    elif not Path(path).exists():
-        raise WarehouseError(f"no warehouse at {path}; run `wirehouse run` first")
-    con = _connect_with_retry(path, read_only, lock_timeout)
+    else:
+        if not read_only:
+            _make_parent(path)
+        elif not Path(path).exists():
+            raise WarehouseError(f"no warehouse at {path}; run `wirehouse run` first")
+        con = _connect_with_retry(path, read_only, lock_timeout)
     try:
         if not read_only:
             migrate(con)
         yield con
     finally:
         con.close()
+
+
+def _make_parent(path: str | Path) -> None:
+    parent = Path(path).expanduser().resolve().parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WarehouseError(f"cannot create the folder for warehouse {path}: {exc.strerror}") from exc
 
 
 def known_articles(
