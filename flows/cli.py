@@ -75,6 +75,10 @@ def _print_summary(summary: dict) -> None:
         console.print(f"[bold red]audit {audit} found {rows} bad rows[/] (sql/audits/{audit}.sql)")
 
 
+class _ApiUnavailable(Exception):
+    """Prefect's API did not come up; the message says why."""
+
+
 @contextmanager
 def _prefect_api():
     """A Prefect API for this run. With `PREFECT_API_URL` set, that server. Otherwise a private
@@ -95,11 +99,17 @@ def _prefect_api():
     log = Path(tempfile.gettempdir()) / f"wirehouse-prefect-api-{os.getpid()}.log"
     server = start_local_server(port, log, "--no-services", "--no-ui", "--log-level", "ERROR")
     os.environ["PREFECT_API_URL"] = f"http://127.0.0.1:{port}/api"
+
+    def ready() -> None:
+        """Returns once the server answers; _ApiUnavailable with its last log lines if it never does."""
+        try:
+            wait_until_healthy(os.environ["PREFECT_API_URL"], server)
+        except RuntimeError as exc:
+            tail = log.read_text(errors="replace").strip().splitlines()[-3:] if log.exists() else []
+            raise _ApiUnavailable(f"Prefect's API did not start: {exc}: {' / '.join(tail)}") from exc
+
     try:
-        yield lambda: wait_until_healthy(os.environ["PREFECT_API_URL"], server)
-    except RuntimeError as exc:
-        tail = log.read_text(errors="replace").strip().splitlines()[-3:] if log.exists() else []
-        raise RuntimeError(f"{exc}: {' / '.join(tail)}") from exc
+        yield ready
     finally:
         del os.environ["PREFECT_API_URL"]
         server.terminate()
@@ -145,10 +155,6 @@ def cmd_run(args: argparse.Namespace) -> int:
     )
 
 
-class _ApiUnavailable(Exception):
-    """Prefect's API did not come up; the message says why."""
-
-
 def _run_pipeline(db: str, **parameters) -> int:
     """The flow over the warehouse at `db`, its summary printed; 2 with a reason if it cannot run."""
     from flows.warehouse import WarehouseError
@@ -158,10 +164,7 @@ def _run_pipeline(db: str, **parameters) -> int:
             from flows.pipeline import wirehouse_pipeline
 
             if api_ready is not None:
-                try:
-                    api_ready()
-                except RuntimeError as exc:
-                    raise _ApiUnavailable(f"Prefect's API did not start: {exc}") from exc
+                api_ready()
             summary = wirehouse_pipeline(db=db, **parameters)
     except (WarehouseError, _ApiUnavailable) as exc:
         return _fail(str(exc))
