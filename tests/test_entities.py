@@ -1,9 +1,13 @@
 """Entity resolution rules, each on sentences composed for it, including the over-merge cases."""
 
+import re
+
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from transforms.entities import acronym_definitions, entity_id_for, entity_tables, name_key
+from transforms.entities import acronym_definitions, entity_id_for, entity_tables, name_key, word_occurrences
 from transforms.schemas import ARTICLE
 
 
@@ -170,3 +174,13 @@ def test_a_common_word_opening_a_sentence_is_not_a_name():
     text = "Schedule changes were announced. The new schedule starts Monday."
     assert _common_word_at_sentence_start(text, 0, 8, [0, 33])
     assert not _common_word_at_sentence_start("Apple said so. Apple is big.", 0, 5, [0, 15])
+
+
+WORDISH = st.text(alphabet=st.sampled_from(list("ab- _éA1.’\n")), max_size=30)
+
+
+@given(text=WORDISH, surface=WORDISH.filter(bool))
+@settings(max_examples=400, deadline=None)
+def test_word_occurrences_are_the_word_boundary_regex_matches(text, surface):
+    pattern = rf"(?<![\w-]){re.escape(surface)}(?![\w-])"
+    assert list(word_occurrences(text, surface)) == [m.span() for m in re.finditer(pattern, text)]

@@ -4,7 +4,7 @@ from datetime import date
 
 from tests.conftest import one_article
 from transforms.analysis import analysed_tables
-from transforms.events import PLOVER_TYPES, TRIGGERS
+from transforms.events import PLOVER_TYPES, TRIGGERS, _entities_by_sentence
 
 
 def events_of(nlp, text: str, published=date(2025, 11, 9)) -> list[dict]:
@@ -127,3 +127,16 @@ def test_a_day_after_an_earlier_dated_event(nlp):
     text = "Militants attacked a checkpoint on October 11. A day later, troops launched a raid on the camp."
     raid = by_trigger(events_of(nlp, text), "raid")[0]
     assert raid["event_date"] == date(2025, 10, 12)
+
+
+def test_entities_by_sentence_are_each_sentences_own(nlp):
+    doc = nlp(
+        "Talks began in Istanbul on October 25. Pakistan's defence minister Khawaja Asif said on "
+        "Friday that they failed.\nThe Foreign Office in Islamabad spoke last month."
+    )
+    by_sentence = _entities_by_sentence(doc)
+    assert sum(map(len, by_sentence.values())) >= 5
+    for sent in doc.sents:
+        assert [(e.start, e.end, e.label_) for e in by_sentence.get(sent.start, [])] == [
+            (e.start, e.end, e.label_) for e in sent.ents
+        ]

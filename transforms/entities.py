@@ -404,8 +404,33 @@ def _heading_line(text: str, start: int, end: int) -> bool:
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
     line = text[line_start : line_end if line_end >= 0 else len(text)]
+    if not line.isupper():  # a lower-case letter, or no cased letter: never a capitals heading
+        return False
     letters = [c for c in line if c.isalpha()]
     return bool(letters) and all(c.isupper() for c in letters) and len(line.split()) <= 6
+
+
+def _is_word_char(c: str) -> bool:
+    return c.isalnum() or c == "_" or c == "-"
+
+
+def word_occurrences(text: str, surface: str):
+    r"""(start, end) of each occurrence of `surface` in `text` that is not part of a longer word
+    or hyphenated compound, left to right without overlaps: what the regex
+    `(?<![\w-])surface(?![\w-])` finds, by `str.find` (a regex per name cost more to compile than
+    to run)."""
+    if not surface:
+        return
+    at = text.find(surface)
+    while at >= 0:
+        end = at + len(surface)
+        if (at == 0 or not _is_word_char(text[at - 1])) and (
+            end == len(text) or not _is_word_char(text[end])
+        ):
+            yield at, end
+            at = text.find(surface, end)
+        else:
+            at = text.find(surface, at + 1)
 
 
 def _sentence_index(sent_starts: list[int], offset: int) -> int:
@@ -429,7 +454,7 @@ def _common_word_at_sentence_start(text: str, start: int, end: int, sent_starts:
     opening = text[sent_starts[index] : start].strip(" \"“‘'(-—–•\n") if sent_starts else ""
     if opening:
         return False
-    return re.search(rf"(?<![\w-]){re.escape(surface.lower())}(?![\w-])", text) is not None
+    return next(word_occurrences(text, surface.lower()), None) is not None
 
 
 def _model_mentions(doc, text: str, sent_starts: list[int]) -> list[Mention]:
@@ -554,8 +579,7 @@ def resolve_article(doc, text: str) -> list[Mention]:
             forms.setdefault(words[-1], "PERSON")
     repeats = []
     for surface, label in sorted(forms.items(), key=lambda kv: -len(kv[0])):
-        for match in re.finditer(rf"(?<![\w-]){re.escape(surface)}(?![\w-])", text):
-            s, e = match.start(), match.end()
+        for s, e in word_occurrences(text, surface):
             if any(s < te and ts < e for ts, te in taken):
                 continue
             taken.append((s, e))

@@ -533,11 +533,29 @@ def _role_entities(token, mentions: list[dict]) -> tuple[str | None, str | None,
     return eid(actor), eid(target), eid(location)
 
 
+def _entities_by_sentence(doc) -> dict[int, list]:
+    """The model's entities of each sentence (keyed by the sentence's first token), those that
+    lie wholly inside it, as `Span.ents` gives them; `Span.ents` rebuilds every entity of the
+    doc on each call, which made this stage quadratic in article length."""
+    starts = [sent.start for sent in doc.sents]
+    ends = [sent.end for sent in doc.sents]
+    out: dict[int, list] = {}
+    index = 0
+    for ent in doc.ents:
+        while index < len(starts) and ends[index] <= ent.start:
+            index += 1
+        if index < len(starts) and starts[index] <= ent.start and ent.end <= ends[index]:
+            out.setdefault(starts[index], []).append(ent)
+    return out
+
+
 def extract_events(doc, text: str, published, mentions: list[dict]) -> list[dict]:
     """The events of one parsed article, one per happening (type, trigger, date)."""
     events: dict[tuple, dict] = {}
     anchor = None  # the last day the article has dated: "a day after" counts from it
+    entities_in = _entities_by_sentence(doc)
     for sent in doc.sents:
+        sentence_entities = entities_in.get(sent.start, [])
         triggers = {}
         for token in sent:
             found = _trigger(token)
@@ -546,7 +564,7 @@ def extract_events(doc, text: str, published, mentions: list[dict]) -> list[dict
         if not triggers:
             # a dated sentence with no lexicon trigger still tells of something that happened
             # then: its date's governing verb is an OTHER event ("the museum reopened on Friday")
-            for ent in sent.ents:
+            for ent in sentence_entities:
                 verb = _governing_verb(ent.root) if ent.label_ == "DATE" and is_datable(ent.text) else None
                 if verb is not None and not _reporting_only(verb):
                     triggers[verb.i] = ("OTHER", verb.text)
@@ -554,7 +572,7 @@ def extract_events(doc, text: str, published, mentions: list[dict]) -> list[dict
         if not triggers:
             continue
         dates: dict[int, tuple] = {}
-        for ent in sent.ents:
+        for ent in sentence_entities:
             if ent.label_ != "DATE":
                 continue
             expression, d_start, d_end = _date_expression(ent)

@@ -49,6 +49,7 @@ PEOPLE_VARIANTS = {
 }
 
 
+@lru_cache(maxsize=65536)  # names recur across an article and a batch
 def fold(text: str) -> str:
     """Lower case without diacritics or surrounding punctuation: the comparison form of a name."""
     decomposed = unicodedata.normalize("NFKD", text)
