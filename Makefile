@@ -20,8 +20,11 @@ $(UV):
 	@$(PYTHON) -m venv $(TOOLS)
 	@$(TOOLS)/bin/pip install -qq "uv==$(UV_VERSION)"
 
+# Bytecode is compiled at install: where PYTHONDONTWRITEBYTECODE is set (containers, CI) every
+# process would otherwise compile Prefect, spaCy and the rest from source at each start (~5 s
+# of Prefect's server start-up alone).
 $(STAMP): pyproject.toml uv.lock | $(UV)
-	@$(UV) sync --frozen --quiet
+	@$(UV) sync --frozen --quiet --compile-bytecode
 	@touch $@
 
 run: setup
