@@ -6,6 +6,7 @@ Tasks hand each other DataFrames in process, with caching off so nothing is hash
 
 import gzip
 import json
+import threading
 import time
 import uuid
 from collections import Counter, deque
@@ -284,6 +285,15 @@ def _done(future) -> bool:
     return wrapped.done() if wrapped is not None else future.state.is_final()
 
 
+def _warm_link_step() -> None:
+    """The link step's libraries (datasketch, which imports scipy) and city table, ~2 s, loaded
+    while the workers finish the last batches: the link step runs alone at the end of a run."""
+    import transforms.links  # noqa: F401
+    from transforms.gazetteer import is_city
+
+    is_city("")
+
+
 def next_batch_size(remaining: int, batch_size: int, workers: int) -> int:
     """Full batches while much is left; then a shrinking share of what is left per worker, so
     the workers finish together rather than one waiting out another's last full batch."""
@@ -414,7 +424,11 @@ def wirehouse_pipeline(
                 return True
             return False
 
+        link_step_warmed = False
         while queue or in_flight:
+            if not queue and not link_step_warmed:
+                threading.Thread(target=_warm_link_step, name="warm-link-step", daemon=True).start()
+                link_step_warmed = True
             if in_flight and (not queue or len(in_flight) >= window):
                 if not advance():
                     progress.stage("extracting and analysing")

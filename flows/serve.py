@@ -46,15 +46,18 @@ def start_local_server(port: int, log_path: Path, *options: str) -> subprocess.P
 def wait_until_healthy(api_url: str, server: subprocess.Popen | None, timeout: float = 120.0) -> None:
     """Returns once the API answers its health check; raises if it dies or never answers."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server is not None and server.poll() is not None:
-            raise RuntimeError(f"the Prefect server exited with code {server.returncode}")
-        try:
-            if httpx.get(f"{api_url}/health", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
+    # one client for every poll: a new one builds a TLS context (the CA bundle read and parsed),
+    # CPU taken from the server that is starting beside it
+    with httpx.Client(timeout=2) as client:
+        while time.monotonic() < deadline:
+            if server is not None and server.poll() is not None:
+                raise RuntimeError(f"the Prefect server exited with code {server.returncode}")
+            try:
+                if client.get(f"{api_url}/health").status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
     raise RuntimeError(f"the Prefect server at {api_url} did not answer within {timeout:.0f} s")
 
 
