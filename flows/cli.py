@@ -357,5 +357,23 @@ def main(argv: list[str] | None = None) -> int:
     return args.func(args)
 
 
+def entry_point() -> None:
+    """The `wirehouse` command: `main`, then, when the command ran on its own private Prefect
+    API, the process ends without the interpreter's teardown (joining Prefect's client threads and
+    freeing the heap took ~1.5 s of every run, 15% of an incremental one). By then the warehouse
+    is closed and that API stopped: Prefect's exit handlers could only address a server that is
+    gone. With PREFECT_API_URL set they run as usual."""
+    import logging
+
+    own_api = not os.environ.get("PREFECT_API_URL")
+    code = main()
+    if own_api:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        logging.shutdown()
+        os._exit(code)
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    entry_point()

@@ -353,7 +353,11 @@ def wirehouse_pipeline(
         con = stack.enter_context(open_warehouse(settings.db, lock_timeout=settings.lock_timeout_seconds))
         queue = deque(_kept_refs(con) if rebuild else discover(inputs))
         runner_name = resolved_runner(settings.runner, len(queue), settings.batch_size)
-        workers = stack.enter_context(task_runner(runner_name, settings.workers, settings.spacy_model))
+        # the workers are let go before the link step, which needs none: a pool holds a spaCy
+        # model per worker, and the link step's memory grows with the warehouse
+        pool = ExitStack()
+        stack.callback(pool.close)
+        workers = pool.enter_context(task_runner(runner_name, settings.workers, settings.spacy_model))
         window = batches_in_flight(runner_name, settings.workers)
         parallel = 1 if runner_name == "thread" else settings.workers
         fetcher = Fetcher(settings.fetch_settings())  # robots.txt and host timing shared by every batch
@@ -475,6 +479,7 @@ def wirehouse_pipeline(
             )
             in_flight.append(_Batch(len(batch), raw, future))
         progress.done(documents_total)
+        pool.close()
         if statuses:  # a run that loaded nothing changed no story, claim group or entity
             progress.stage("linking across sources")
             t0 = time.perf_counter()
