@@ -5,10 +5,11 @@
 Prints, as JSON lines:
 - extraction quality and speed on the 181-page benchmark (bench/extraction.py);
 - start-up: a run over the two seed pages with a fresh PREFECT_HOME (cold: Prefect creates its
-  database), then again with that PREFECT_HOME, as every later run on a machine starts;
+  database), then again with that PREFECT_HOME, as every later run on a machine starts; the
+  sized runs below use that PREFECT_HOME too;
 - for each size N: `wirehouse run` over N pages from make_scaled.py (and, for the --naive-sizes,
   the naive baseline over the same pages: trafilatura.extract then the full spaCy pipeline on
-  every text, one process; the same PREFECT_HOME as above), with pages/s, the ratio, peak memory of the whole process tree,
+  every text, one process), with pages/s, the ratio, peak memory of the whole process tree,
   seconds per stage (extract and analyse are worker seconds, summed over workers), and a second
   run over the same pages as a share of the first; then peak memory at the largest size over
   the smallest;

@@ -12,6 +12,7 @@ import spacy
 from spacy.attrs import DEP, IS_SPACE, LOWER, TAG
 from spacy.language import Language
 from spacy.matcher import Matcher
+from spacy.strings import hash_string
 
 
 @Language.component("paragraph_sentences")
@@ -30,6 +31,8 @@ _TABLE_PREDICATES = {"IN", "NOT_IN", "REGEX"}
 
 
 def _is_table_pattern(pattern: list[dict]) -> bool:
+    """One token, tested only on the table's attributes; its lower form, if tested, named
+    outright (a string or an IN list), so that the words it can match are known in advance."""
     if len(pattern) != 1:
         return False
     for key, value in pattern[0].items():
@@ -38,6 +41,8 @@ def _is_table_pattern(pattern: list[dict]) -> bool:
         if isinstance(value, dict) and not set(value) <= _TABLE_PREDICATES:
             return False
         if not isinstance(value, dict | str | bool):
+            return False
+        if key == "LOWER" and isinstance(value, dict) and set(value) != {"IN"}:
             return False
     return True
 
@@ -89,16 +94,17 @@ class TableAttributeMatches:
         # lookup), and the rest, which don't look at the form, once per tag/dependency/space.
         self.rules_by_lower: dict[str, list] = {}
         self.rules_without_lower = []
-        self.rules_other = []
         for rule in self.table_rules:
             lower = rule[2].get("LOWER")
             if lower is None:
                 self.rules_without_lower.append(rule)
-            elif isinstance(lower, str) or (isinstance(lower, dict) and set(lower) == {"IN"}):
+            else:
                 for form in [lower] if isinstance(lower, str) else lower["IN"]:
                     self.rules_by_lower.setdefault(form, []).append(rule)
-            else:
-                self.rules_other.append(rule)
+        # The table is keyed by the lower form only for forms some rule names: every other word
+        # shares its tag/dependency/space entry, so the table stays small however many words a
+        # worker reads.
+        self.named_forms = {hash_string(form) for form in self.rules_by_lower}
         self.formless: dict[tuple, list] = {}
         self.table: dict[tuple, list[tuple[int, int]]] = {}
 
@@ -121,16 +127,14 @@ class TableAttributeMatches:
         formless = self.formless.get((tag, dep, is_space))
         if formless is None:
             formless = self.formless[(tag, dep, is_space)] = self._matching(self.rules_without_lower, values)
-        found = formless + self._matching(
-            self.rules_by_lower.get(values["LOWER"], []) + self.rules_other, values
-        )
+        found = formless + self._matching(self.rules_by_lower.get(values["LOWER"], []), values)
         return sorted({(attr_id, match_id) for attr_id, match_id, _ in found})
 
     def __call__(self, doc) -> list[tuple[int, int, int, int]]:
-        if len(self.table) > 500_000:  # a bound, for a worker that reads a very large vocabulary
-            self.table.clear()
+        named = self.named_forms
         matches = []
-        for i, key in enumerate(map(tuple, doc.to_array([TAG, LOWER, DEP, IS_SPACE]).tolist())):
+        for i, (tag, lower, dep, is_space) in enumerate(doc.to_array([TAG, LOWER, DEP, IS_SPACE]).tolist()):
+            key = (tag, lower if lower in named else 0, dep, is_space)
             rules = self.table.get(key)
             if rules is None:
                 rules = self.table[key] = self._rules_for(key)

@@ -537,8 +537,9 @@ def _entities_by_sentence(doc) -> dict[int, list]:
     """The model's entities of each sentence (keyed by the sentence's first token), those that
     lie wholly inside it, as `Span.ents` gives them; `Span.ents` rebuilds every entity of the
     doc on each call, which made this stage quadratic in article length."""
-    starts = [sent.start for sent in doc.sents]
-    ends = [sent.end for sent in doc.sents]
+    sentences = [(sent.start, sent.end) for sent in doc.sents]
+    starts = [start for start, _ in sentences]
+    ends = [end for _, end in sentences]
     out: dict[int, list] = {}
     index = 0
     for ent in doc.ents:
