@@ -1,12 +1,14 @@
 """The DuckDB warehouse: opening it (with a clear word when another process holds it),
 migrating its schema, and loading one batch per transaction through Arrow."""
 
+import ctypes
 import re
 import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -301,6 +303,36 @@ def load_batch(con: duckdb.DuckDBPyConnection, tables: dict[str, pl.DataFrame]) 
     except Exception:
         con.execute("rollback")
         raise
+    release_freed_memory()
+
+
+# jemalloc's "every arena" index (MALLCTL_ARENAS_ALL) in the control name that purges arenas
+_PURGE_ALL_ARENAS = b"arena.4096.purge"
+
+
+@cache
+def _duckdb_mallctl():
+    """The control function of the jemalloc inside DuckDB's Linux builds, or None."""
+    try:
+        import _duckdb
+
+        return ctypes.CDLL(_duckdb.__file__).duckdb_je_mallctl
+    except (ImportError, OSError, AttributeError):
+        return None
+
+
+def release_freed_memory() -> bool:
+    """Hands the memory DuckDB has freed back to the operating system; False where DuckDB has
+    no jemalloc of its own to ask.
+
+    DuckDB's jemalloc keeps freed pages for reuse and returns them only as later allocations in
+    the same arena age them out, so a run's loads (the kept raw pages above all) left freed
+    memory piling up in the flow's process: +270 MiB over 2,000 pages, then flat after a purge
+    per batch. The purge takes about a millisecond."""
+    mallctl = _duckdb_mallctl()
+    if mallctl is None:
+        return False
+    return mallctl(_PURGE_ALL_ARENAS, None, None, None, ctypes.c_size_t(0)) == 0
 
 
 def drop_orphan_entities(con: duckdb.DuckDBPyConnection) -> int:
@@ -350,6 +382,7 @@ def merge_entities(con: duckdb.DuckDBPyConnection, merges: pl.DataFrame) -> int:
     except Exception:
         con.execute("rollback")
         raise
+    release_freed_memory()
     return merges.height
 
 

@@ -15,7 +15,7 @@ ANALYSED_LANGUAGES = {"en"}
 ANALYSIS_ERRORS = {"article_id": pl.String, "reason": pl.String}
 
 
-def parsed_docs(articles: pl.DataFrame, nlp, batch_size: int = 32):
+def parsed_docs(articles: pl.DataFrame, nlp, batch_size: int = 4):
     """(row index, spaCy doc) in article order for the articles in a language the model reads.
     A generator: each doc can be dropped once used, so memory holds one nlp batch, not all docs."""
     texts = articles["text"].to_list()
@@ -52,7 +52,7 @@ def _one_article(article: pl.DataFrame, doc) -> dict[str, pl.DataFrame]:
     }
 
 
-def analysed_tables(articles: pl.DataFrame, nlp, batch_size: int = 32) -> dict[str, pl.DataFrame]:
+def analysed_tables(articles: pl.DataFrame, nlp, batch_size: int = 4) -> dict[str, pl.DataFrame]:
     """entity, entity_mention, claim and event rows for a batch of articles, and
     `analysis_error` (article_id, reason) for any article whose analysis failed."""
     parts: dict[str, list[pl.DataFrame]] = {"entity": [], "entity_mention": [], "claim": [], "event": []}
