@@ -83,21 +83,22 @@ class _ApiUnavailable(Exception):
 def _prefect_api():
     """A Prefect API for this run. With `PREFECT_API_URL` set, that server. Otherwise a private
     one, as Prefect's temporary server would be (its SQLite database in PREFECT_HOME, no
-    scheduler, no UI), but started first thing, as a subprocess, so that its start-up (3 s warm,
-    8 s with a new PREFECT_HOME) overlaps this process importing the pipeline; stopped at the end."""
+    scheduler, no UI), but started first thing, as a subprocess, so that its start-up (~5 s on
+    this 2-core machine with an existing PREFECT_HOME, ~15 s with a new one, whose database is
+    created) overlaps this process importing the pipeline; stopped at the end."""
     if os.environ.get("PREFECT_API_URL"):
         yield
         return
     import socket
     import tempfile
 
-    from flows.serve import start_local_server, wait_until_healthy
+    from flows.serve import start_private_api, wait_until_healthy
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     log = Path(tempfile.gettempdir()) / f"wirehouse-prefect-api-{os.getpid()}.log"
-    server = start_local_server(port, log, "--no-services", "--no-ui", "--log-level", "ERROR")
+    server = start_private_api(port, log)
     os.environ["PREFECT_API_URL"] = f"http://127.0.0.1:{port}/api"
 
     def ready() -> None:
@@ -118,6 +119,26 @@ def _prefect_api():
         except subprocess.TimeoutExpired:
             server.kill()
         log.unlink(missing_ok=True)
+
+
+def _import_flow_engine() -> None:
+    """What Prefect imports only once the flow starts (its flow engine; FastAPI's encoder, for the
+    flow's parameters, ~0.3 s), imported while this process waits for the API anyway."""
+    try:
+        import fastapi.encoders  # noqa: F401
+        import prefect.flow_engine  # noqa: F401
+    except ImportError:  # a later Prefect may move them: then Prefect imports what it needs itself
+        pass
+
+
+def _without_heartbeats(flow, **parameters):
+    """`flow` run without flow-run heartbeats, on a private API: they let a server's services
+    notice a crashed run, and this API has no services and ends with the run. Prefect joins the
+    heartbeat thread as a flow ends, and that thread sleeps in one-second steps: ~0.5 s a run."""
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        return flow(**parameters)
 
 
 def _held(db: str):
@@ -157,17 +178,23 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def _run_pipeline(db: str, **parameters) -> int:
     """The flow over the warehouse at `db`, its summary printed; 2 with a reason if it cannot run."""
-    from flows.warehouse import WarehouseError
+    # the API first, before this process imports DuckDB, polars and the pipeline (~2 s), so that
+    # its start-up overlaps theirs
+    with _prefect_api() as api_ready:
+        from flows.warehouse import WarehouseError
 
-    try:
-        with _prefect_api() as api_ready, _held(db):
-            from flows.pipeline import wirehouse_pipeline
+        try:
+            with _held(db):
+                from flows.pipeline import wirehouse_pipeline
 
-            if api_ready is not None:
-                api_ready()
-            summary = wirehouse_pipeline(db=db, **parameters)
-    except (WarehouseError, _ApiUnavailable) as exc:
-        return _fail(str(exc))
+                if api_ready is None:
+                    summary = wirehouse_pipeline(db=db, **parameters)
+                else:
+                    _import_flow_engine()
+                    api_ready()
+                    summary = _without_heartbeats(wirehouse_pipeline, db=db, **parameters)
+        except (WarehouseError, _ApiUnavailable) as exc:
+            return _fail(str(exc))
     _print_summary(summary)
     return 0
 

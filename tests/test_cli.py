@@ -1,6 +1,7 @@
 """The `wirehouse` console script, run as a user runs it."""
 
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -51,3 +52,19 @@ def test_a_run_through_the_console_script(tmp_path, seed_dir):
             ("article", 2),
             ("rejected", 1),
         ]
+    # the run's private Prefect API recorded the flow run, finished, in PREFECT_HOME's database
+    with sqlite3.connect(tmp_path / "prefect" / "prefect.db") as prefect_db:
+        assert prefect_db.execute("select state_type from flow_run").fetchall() == [("COMPLETED",)]
+
+
+def test_a_flow_on_the_private_api_sends_no_heartbeats():
+    from prefect.settings import get_current_settings
+
+    from flows.cli import _without_heartbeats
+
+    def heartbeat_frequency():
+        return get_current_settings().flows.heartbeat_frequency
+
+    assert heartbeat_frequency() is not None  # Prefect's default: every 180 s
+    assert _without_heartbeats(heartbeat_frequency) is None
+    assert heartbeat_frequency() is not None
