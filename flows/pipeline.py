@@ -27,6 +27,8 @@ from flows.sources import DocumentRef, RawDocument, discover, read_file, read_wa
 from flows.warehouse import (
     drop_orphan_entities,
     failed_audits,
+    fold_duplicate_entities,
+    in_transaction,
     known_articles,
     known_documents,
     load_batch,
@@ -197,22 +199,21 @@ def link_across_sources(con) -> dict[str, int]:
         "from claim c join article a using (article_id) order by c.claim_id"
     ).pl()
     groups = linked_claims(claims.drop("old_story"), stories)
-    con.execute("begin transaction")
-    try:
+
+    def update() -> None:
+        # DuckDB reads these by name from the frame that runs the query
         story_updates = stories.to_arrow()  # noqa: F841
+        group_updates = groups.to_arrow()  # noqa: F841
         con.execute(
             "update article set story_id = s.story_id from story_updates s "
             "where article.article_id = s.article_id and article.story_id is distinct from s.story_id"
         )
-        group_updates = groups.to_arrow()  # noqa: F841
         con.execute(
             "update claim set claim_group_id = g.claim_group_id from group_updates g "
             "where claim.claim_id = g.claim_id and claim.claim_group_id is distinct from g.claim_group_id"
         )
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
+
+    in_transaction(con, update)
     return {
         "stories": stories["story_id"].n_unique() if stories.height else 0,
         "claim_groups": groups["claim_group_id"].n_unique() if groups.height else 0,
@@ -483,6 +484,7 @@ def wirehouse_pipeline(
         if statuses:  # a run that loaded nothing changed no story, claim group or entity
             progress.stage("linking across sources")
             t0 = time.perf_counter()
+            fold_duplicate_entities(con)
             drop_orphan_entities(con)
             link_across_sources(con)
             seconds["link"] += time.perf_counter() - t0

@@ -2,20 +2,24 @@
 migrating its schema, and loading one batch per transaction through Arrow."""
 
 import ctypes
+import hashlib
+import random
 import re
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 import polars as pl
 
 from flows.settings import SQL_DIR
 
+T = TypeVar("T")
 _LOCK_HOLDER = re.compile(r"PID (\d+)")
 MIGRATIONS_DIR = SQL_DIR / "migrations"
 VIEWS_DIR = SQL_DIR / "views"
@@ -67,10 +71,9 @@ def migrate(con: duckdb.DuckDBPyConnection, directory: Path = MIGRATIONS_DIR) ->
             con.execute("insert into schema_version values (?, current_timestamp)", [version])
             con.execute("commit")
         except Exception:
-            con.execute("rollback")
+            _rollback(con)
             raise
-    for path in sorted(VIEWS_DIR.glob("*.sql")):
-        con.execute(path.read_text(encoding="utf-8"))
+    _create_views(con)
     # Write the schema into the file now, so the write-ahead log never holds DDL: DuckDB 1.5.5
     # cannot replay a logged CREATE TABLE whose default calls a function (current_timestamp)
     # after a kill -9 ("GetDefaultDatabase with no default database set"). A DuckLake commits
@@ -78,6 +81,65 @@ def migrate(con: duckdb.DuckDBPyConnection, directory: Path = MIGRATIONS_DIR) ->
     if not is_ducklake(con):
         con.execute("checkpoint")
     return newest
+
+
+# What a DuckLake commit says when it lost to another writer: its SQLite catalog was locked, a
+# conflicting change was committed first, or PostgreSQL could not serialize the two.
+_LOST_TO_ANOTHER_WRITER = ("database is locked", "transaction conflict", "could not serialize")
+
+
+def in_transaction(con: duckdb.DuckDBPyConnection, work: Callable[[], T], patience: float = 60.0) -> T:
+    """`work()` in one transaction, committed. A commit that lost to another writer (several runs
+    loading one DuckLake at once) is tried again, the work redone from its reads, so that it sees
+    the other writer's rows, with growing pauses for up to `patience` seconds."""
+    deadline = time.monotonic() + patience
+    pause = 0.05
+    while True:
+        con.execute("begin transaction")
+        try:
+            result = work()
+            con.execute("commit")
+            return result
+        except duckdb.Error as exc:
+            _rollback(con)
+            message = str(exc).lower()
+            if not any(m in message for m in _LOST_TO_ANOTHER_WRITER) or time.monotonic() > deadline:
+                raise
+        except BaseException:
+            _rollback(con)
+            raise
+        time.sleep(pause * (0.5 + random.random()))  # jittered: two writers do not retry in step
+        pause = min(pause * 2, 2.0)
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Rolls back the open transaction, if any: a commit that failed (a DuckLake commit that
+    conflicts with another writer's) has already ended it, and its error is the one to report."""
+    try:
+        con.execute("rollback")
+    except duckdb.TransactionException:
+        pass
+
+
+def _create_views(con: duckdb.DuckDBPyConnection, directory: Path = VIEWS_DIR) -> None:
+    """The views in sql/views/, created again only when their files changed: a DuckLake commits
+    any DDL to its catalog, and a second writer re-creating them would wait on (and fail against)
+    the catalog lock of a run that is loading."""
+    paths = sorted(directory.glob("*.sql"))
+    digest = hashlib.sha256(b"\0".join(p.name.encode() + b"\0" + p.read_bytes() for p in paths)).hexdigest()
+    con.execute(_ddl(con, "create table if not exists view_digest (digest varchar, created_at timestamptz)"))
+    if con.execute("select count(*) = 1 and bool_and(digest = ?) from view_digest", [digest]).fetchone()[0]:
+        return
+    con.execute("begin transaction")
+    try:
+        for path in paths:
+            con.execute(path.read_text(encoding="utf-8"))
+        con.execute("delete from view_digest")
+        con.execute("insert into view_digest values (?, current_timestamp)", [digest])
+        con.execute("commit")
+    except Exception:
+        _rollback(con)
+        raise
 
 
 def is_ducklake(con: duckdb.DuckDBPyConnection) -> bool:
@@ -266,8 +328,8 @@ def load_batch(con: duckdb.DuckDBPyConnection, tables: dict[str, pl.DataFrame]) 
     documents = tables["document"]
     articles = tables["article"]
     article_ids = articles["article_id"].to_list()
-    con.execute("begin transaction")
-    try:
+
+    def load() -> None:
         raw = tables.get("raw_document")
         if raw is not None and raw.height:
             kept = raw.to_arrow()  # noqa: F841 (read by DuckDB)
@@ -299,10 +361,8 @@ def load_batch(con: duckdb.DuckDBPyConnection, tables: dict[str, pl.DataFrame]) 
         for child in ARTICLE_CHILD_TABLES:
             if child in tables:
                 _insert(con, child, tables[child])
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
+
+    in_transaction(con, load)
     release_freed_memory()
 
 
@@ -337,9 +397,31 @@ def release_freed_memory() -> bool:
 
 def drop_orphan_entities(con: duckdb.DuckDBPyConnection) -> int:
     """Removes entities no mention points at any more (after articles were reprocessed)."""
-    return con.execute(
-        "delete from entity where entity_id not in (select distinct entity_id from entity_mention)"
-    ).fetchone()[0]
+    return in_transaction(
+        con,
+        lambda: con.execute(
+            "delete from entity where entity_id not in (select distinct entity_id from entity_mention)"
+        ).fetchone()[0],
+    )
+
+
+def fold_duplicate_entities(con: duckdb.DuckDBPyConnection) -> int:
+    """Makes one row of the rows that share an entity_id, their aliases joined; how many ids had
+    several. A DuckDB file's primary key never lets that happen; a DuckLake has no keys, and two
+    runs loading it at once can each add the same new entity."""
+
+    def fold() -> int:
+        duplicated = con.execute(
+            "select entity_id, any_value(name) as name, any_value(type) as type, "
+            "list_sort(list_distinct(flatten(list(aliases)))) as aliases "
+            "from entity group by entity_id having count(*) > 1"
+        ).pl()
+        if duplicated.height:
+            con.execute("delete from entity where entity_id in (select entity_id from duplicated)")
+            con.execute("insert into entity (entity_id, name, type, aliases) select * from duplicated")
+        return duplicated.height
+
+    return in_transaction(con, fold)
 
 
 def failed_audits(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
@@ -357,9 +439,9 @@ def merge_entities(con: duckdb.DuckDBPyConnection, merges: pl.DataFrame) -> int:
     the target the folded entity's name as an alias, and removes the folded entity; one transaction."""
     if merges.height == 0:
         return 0
-    folded = merges.to_arrow()  # noqa: F841 (read by DuckDB)
-    con.execute("begin transaction")
-    try:
+
+    def merge() -> None:
+        folded = merges.to_arrow()  # noqa: F841 (DuckDB reads it by name from this frame)
         con.execute(
             "update entity_mention set entity_id = f.to_entity_id from folded f "
             "where entity_mention.entity_id = f.from_entity_id"
@@ -378,10 +460,8 @@ def merge_entities(con: duckdb.DuckDBPyConnection, merges: pl.DataFrame) -> int:
                   from folded f join entity e on e.entity_id = f.from_entity_id group by f.to_entity_id) m
             where entity.entity_id = m.to_entity_id""")
         con.execute("delete from entity where entity_id in (select from_entity_id from folded)")
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
+
+    in_transaction(con, merge)
     release_freed_memory()
     return merges.height
 

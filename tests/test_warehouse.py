@@ -10,6 +10,7 @@ import pytest
 
 from flows.warehouse import (
     WarehouseError,
+    fold_duplicate_entities,
     load_batch,
     migrate,
     migrations,
@@ -179,3 +180,100 @@ def test_memory_duckdb_freed_goes_back_to_the_operating_system():
     assert release_freed_memory()
     assert held - process.memory_info().rss > 100 * 2**20
     con.close()
+
+
+# One writer of a shared DuckLake: waits for the word, then loads 12 batches, each with two
+# articles of its own and the same five entities as the other writer (with its own aliases).
+_LAKE_WRITER = textwrap.dedent("""
+    import sys, time
+    from pathlib import Path
+    import polars as pl
+    from flows.warehouse import load_batch, open_warehouse
+    from tests.test_warehouse import _article, _document
+    from transforms.schemas import ARTICLE, DOCUMENT, ENTITY
+    lake, writer, go = sys.argv[1], sys.argv[2], Path(sys.argv[3])
+    with open_warehouse(lake) as con:
+        while not go.exists():
+            time.sleep(0.01)
+        for batch in range(12):
+            ids = [f"{writer}-{batch}-{i}" for i in range(2)]
+            load_batch(con, {
+                "document": pl.DataFrame([_document("d" + i, "file:///" + i, "a" + i) for i in ids], schema=DOCUMENT),
+                "article": pl.DataFrame([_article("a" + i, "file:///" + i) for i in ids], schema=ARTICLE),
+                "entity": pl.DataFrame(
+                    [{"entity_id": f"e{k}", "name": f"E{k}", "type": "ORG", "aliases": [writer]} for k in range(5)],
+                    schema=ENTITY,
+                ),
+            })
+""")
+
+
+def test_two_runs_load_one_ducklake_at_once(tmp_path):
+    from pathlib import Path
+
+    lake = f"ducklake:sqlite:{tmp_path / 'lake.sqlite'}"
+    with open_warehouse(lake):
+        pass  # created and migrated; each writer then opens it without writing its schema
+    go = tmp_path / "go"
+    root = Path(__file__).resolve().parent.parent
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "-c", _LAKE_WRITER, lake, name, str(go)],
+            cwd=root,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for name in ("w1", "w2")
+    ]
+    go.touch()
+    for writer in writers:
+        _, err = writer.communicate(timeout=240)
+        assert writer.returncode == 0, err[-2000:]
+    with open_warehouse(lake) as con:
+        fold_duplicate_entities(con)
+        assert con.execute("select count(*) from document").fetchone()[0] == 48
+        assert con.execute("select count(*) from article").fetchone()[0] == 48
+        assert con.execute("select count(*), count(distinct entity_id) from entity").fetchone() == (5, 5)
+        assert con.execute("select distinct aliases from entity").fetchall() == [(["w1", "w2"],)]
+        assert con.execute("select count(*) from view_digest").fetchone()[0] == 1
+
+
+def test_rows_sharing_an_entity_id_are_folded_into_one(tmp_path):
+    from flows.warehouse import failed_audits
+
+    with open_warehouse(f"ducklake:{tmp_path / 'lake.ducklake'}") as con:
+        con.execute(
+            "insert into entity (entity_id, name, type, aliases) values "
+            "('e1', 'Acme', 'ORG', ['Acme Corp']), ('e1', 'Acme', 'ORG', ['ACME', 'Acme Corp']), "
+            "('e2', 'Bo', 'PERSON', [])"
+        )
+        assert failed_audits(con) == {"entity_ids_are_unique": 1}
+        assert fold_duplicate_entities(con) == 1
+        assert failed_audits(con) == {}
+        assert con.execute("select entity_id, name, aliases from entity order by 1").fetchall() == [
+            ("e1", "Acme", ["ACME", "Acme Corp"]),
+            ("e2", "Bo", []),
+        ]
+        assert fold_duplicate_entities(con) == 0
+
+
+def test_views_are_created_again_only_when_their_files_change(tmp_path):
+    with open_warehouse(str(tmp_path / "w.duckdb")) as con:
+        created = con.execute("select created_at from view_digest").fetchall()
+    with open_warehouse(str(tmp_path / "w.duckdb")) as con:
+        assert con.execute("select created_at from view_digest").fetchall() == created
+        assert con.execute("select count(*) from story_coverage").fetchone()[0] == 0
+
+
+def test_a_merged_entity_hands_its_mentions_and_name_to_the_one_it_joins(tmp_path):
+    from flows.warehouse import merge_entities
+
+    with open_warehouse(str(tmp_path / "w.duckdb")) as con:
+        con.execute(
+            "insert into entity values ('e1', 'Khawaja Asif', 'PERSON', []), ('e2', 'Asif', 'PERSON', ['Mr Asif'])"
+        )
+        con.execute("insert into entity_mention values ('a1', 'e2', 'Asif', 0, 4, 0, 'PERSON')")
+        merges = pl.DataFrame({"from_entity_id": ["e2"], "to_entity_id": ["e1"]})
+        assert merge_entities(con, merges) == 1
+        assert con.execute("select entity_id, aliases from entity").fetchall() == [("e1", ["Asif", "Mr Asif"])]
+        assert con.execute("select entity_id from entity_mention").fetchall() == [("e1",)]
