@@ -275,5 +275,7 @@ def test_a_merged_entity_hands_its_mentions_and_name_to_the_one_it_joins(tmp_pat
         con.execute("insert into entity_mention values ('a1', 'e2', 'Asif', 0, 4, 0, 'PERSON')")
         merges = pl.DataFrame({"from_entity_id": ["e2"], "to_entity_id": ["e1"]})
         assert merge_entities(con, merges) == 1
-        assert con.execute("select entity_id, aliases from entity").fetchall() == [("e1", ["Asif", "Mr Asif"])]
+        assert con.execute("select entity_id, aliases from entity").fetchall() == [
+            ("e1", ["Asif", "Mr Asif"])
+        ]
         assert con.execute("select entity_id from entity_mention").fetchall() == [("e1",)]
