@@ -130,16 +130,14 @@ def _create_views(con: duckdb.DuckDBPyConnection, directory: Path = VIEWS_DIR) -
     con.execute(_ddl(con, "create table if not exists view_digest (digest varchar, created_at timestamptz)"))
     if con.execute("select count(*) = 1 and bool_and(digest = ?) from view_digest", [digest]).fetchone()[0]:
         return
-    con.execute("begin transaction")
-    try:
+
+    def create() -> None:
         for path in paths:
             con.execute(path.read_text(encoding="utf-8"))
         con.execute("delete from view_digest")
         con.execute("insert into view_digest values (?, current_timestamp)", [digest])
-        con.execute("commit")
-    except Exception:
-        _rollback(con)
-        raise
+
+    in_transaction(con, create)  # two writers opening a lake whose views changed: one waits
 
 
 def is_ducklake(con: duckdb.DuckDBPyConnection) -> bool:
