@@ -1,10 +1,11 @@
-"""The loaded pipeline: the attribute ruler's table matches are exactly spaCy's own."""
+"""The loaded pipeline: the attribute ruler's table matches and the table lemmatizer's lemmas are
+exactly spaCy's own."""
 
 from pathlib import Path
 
 import pytest
 
-from flows.nlp_model import TableAttributeMatches, load_nlp
+from flows.nlp_model import TableAttributeMatches, TableLemmas, load_nlp
 from flows.settings import Settings
 from transforms.extract import extract_page
 
@@ -46,7 +47,11 @@ def test_table_matches_are_the_attribute_rulers_own(stock_nlp):
 
 def test_fast_pipeline_annotates_as_the_stock_one(nlp, stock_nlp):
     assert isinstance(nlp.get_pipe("attribute_ruler").match, TableAttributeMatches)
-    for text in _texts():
+    assert "lemmatizer" not in nlp.pipe_names
+    assert isinstance(nlp.get_pipe("table_lemmatizer"), TableLemmas)
+    assert "lemmatizer" in stock_nlp.pipe_names
+    # twice over: the second pass is answered from the filled tables
+    for text in _texts() + _texts():
         fast, stock = nlp(text), stock_nlp(text)
         assert [(t.pos_, t.tag_, str(t.morph), t.lemma_, t.dep_, t.head.i) for t in fast] == [
             (t.pos_, t.tag_, str(t.morph), t.lemma_, t.dep_, t.head.i) for t in stock
@@ -54,3 +59,10 @@ def test_fast_pipeline_annotates_as_the_stock_one(nlp, stock_nlp):
         assert [(e.start, e.end, e.label_) for e in fast.ents] == [
             (e.start, e.end, e.label_) for e in stock.ents
         ]
+
+
+def test_table_lemmatizer_keeps_the_lemmas_the_attribute_ruler_set(nlp):
+    doc = nlp("I'd say they gotta go, and she'd agree.")
+    assert [t.lemma_ for t in doc if t.text == "'d"] == ["would", "would"]
+    assert [t.lemma_ for t in doc if t.text in ("say", "go", "agree")] == ["say", "go", "agree"]
+    assert nlp("He was hoping the uses would last.")[2].lemma_ == "hope"
