@@ -44,12 +44,15 @@ def migrations(directory: Path = MIGRATIONS_DIR) -> list[tuple[int, Path]]:
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
-    con.execute(
-        _ddl(
-            con,
-            "create table if not exists schema_version (version integer primary key, applied_at timestamptz)",
+    def create() -> None:
+        con.execute(
+            _ddl(
+                con,
+                "create table if not exists schema_version (version integer primary key, applied_at timestamptz)",
+            )
         )
-    )
+
+    in_transaction(con, create)
     return con.execute("select coalesce(max(version), 0) from schema_version").fetchone()[0]
 
 
@@ -65,14 +68,15 @@ def migrate(con: duckdb.DuckDBPyConnection, directory: Path = MIGRATIONS_DIR) ->
     for version, path in known:
         if version <= current:
             continue
-        con.execute("begin transaction")
-        try:
+
+        def apply(version: int = version, path: Path = path) -> None:
+            # two runs opening one new DuckLake at once: the loser of the commit finds it applied
+            if con.execute("select count(*) from schema_version where version = ?", [version]).fetchone()[0]:
+                return
             con.execute(_ddl(con, path.read_text(encoding="utf-8")))
             con.execute("insert into schema_version values (?, current_timestamp)", [version])
-            con.execute("commit")
-        except Exception:
-            _rollback(con)
-            raise
+
+        in_transaction(con, apply)
     _create_views(con)
     # Write the schema into the file now, so the write-ahead log never holds DDL: DuckDB 1.5.5
     # cannot replay a logged CREATE TABLE whose default calls a function (current_timestamp)
@@ -127,11 +131,24 @@ def _create_views(con: duckdb.DuckDBPyConnection, directory: Path = VIEWS_DIR) -
     the catalog lock of a run that is loading."""
     paths = sorted(directory.glob("*.sql"))
     digest = hashlib.sha256(b"\0".join(p.name.encode() + b"\0" + p.read_bytes() for p in paths)).hexdigest()
-    con.execute(_ddl(con, "create table if not exists view_digest (digest varchar, created_at timestamptz)"))
-    if con.execute("select count(*) = 1 and bool_and(digest = ?) from view_digest", [digest]).fetchone()[0]:
+    in_transaction(
+        con,
+        lambda: con.execute(
+            _ddl(con, "create table if not exists view_digest (digest varchar, created_at timestamptz)")
+        ),
+    )
+
+    def current() -> bool:
+        return con.execute(
+            "select count(*) = 1 and bool_and(digest = ?) from view_digest", [digest]
+        ).fetchone()[0]
+
+    if current():
         return
 
     def create() -> None:
+        if current():  # another writer created them meanwhile
+            return
         for path in paths:
             con.execute(path.read_text(encoding="utf-8"))
         con.execute("delete from view_digest")
@@ -231,7 +248,9 @@ def ducklake_parts(spec: str, data_path: str | None = None) -> tuple[str, str, P
     return f"{kind}{file}", data_path or f"{file}.files/", file
 
 
-def _connect_ducklake(spec: str, read_only: bool, data_path: str | None) -> duckdb.DuckDBPyConnection:
+def _connect_ducklake(
+    spec: str, read_only: bool, data_path: str | None, lock_timeout: float = 30.0
+) -> duckdb.DuckDBPyConnection:
     catalog, data, file = ducklake_parts(spec, data_path)
     if file is not None and read_only and not file.exists():
         raise WarehouseError(f"no warehouse at {spec}; run `wirehouse run` first")
@@ -247,7 +266,16 @@ def _connect_ducklake(spec: str, read_only: bool, data_path: str | None) -> duck
         if data.startswith(("s3://", "gs://", "gcs://", "r2://", "az://", "abfss://", "http")):
             con.execute(f"load '{_sql_string(_extension('httpfs'))}'")
         options = f"data_path '{_sql_string(data)}'" + (", read_only" if read_only else "")
-        con.execute(f"attach '{DUCKLAKE_PREFIX}{_sql_string(catalog)}' as lake ({options})")
+        deadline = time.monotonic() + lock_timeout
+        while True:
+            try:
+                con.execute(f"attach '{DUCKLAKE_PREFIX}{_sql_string(catalog)}' as lake ({options})")
+                break
+            except duckdb.Error as exc:
+                # another run is creating this lake's catalog, or committing to it: wait our turn
+                if "database is locked" not in str(exc).lower() or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05 + 0.1 * random.random())
         con.execute("use lake")
     except (duckdb.Error, ModuleNotFoundError) as exc:
         con.close()
@@ -267,7 +295,9 @@ def open_warehouse(
     `path` is a DuckDB file, or `ducklake:…` for a DuckLake (see `ducklake_parts`), which
     several processes can write at once when its catalog is SQLite or PostgreSQL."""
     if path.startswith(DUCKLAKE_PREFIX):
-        con = _connect_ducklake(path, read_only, ducklake_data_path or _ducklake_data_path_setting())
+        con = _connect_ducklake(
+            path, read_only, ducklake_data_path or _ducklake_data_path_setting(), lock_timeout
+        )
     else:
         if not read_only:
             _make_parent(path)

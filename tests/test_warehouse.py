@@ -3,6 +3,7 @@
 import subprocess
 import sys
 import textwrap
+import time
 
 import duckdb
 import polars as pl
@@ -236,6 +237,50 @@ def test_two_runs_load_one_ducklake_at_once(tmp_path):
         assert con.execute("select count(*), count(distinct entity_id) from entity").fetchone() == (5, 5)
         assert con.execute("select distinct aliases from entity").fetchall() == [(["w1", "w2"],)]
         assert con.execute("select count(*) from view_digest").fetchone()[0] == 1
+
+
+# One run opening a DuckLake for writing (creating and migrating it if new), once told to go.
+_LAKE_OPENER = textwrap.dedent("""
+    import sys, time
+    from pathlib import Path
+    from flows.warehouse import open_warehouse
+    lake, go = sys.argv[1], Path(sys.argv[2])
+    while not go.exists():
+        time.sleep(0.005)
+    with open_warehouse(lake) as con:
+        print(con.execute("select count(*) from article").fetchone()[0])
+""")
+
+
+def test_three_runs_create_one_new_ducklake_at_once(tmp_path):
+    from pathlib import Path
+
+    from flows.warehouse import migrations
+
+    lake = f"ducklake:sqlite:{tmp_path / 'lake.sqlite'}"
+    go = tmp_path / "go"
+    root = Path(__file__).resolve().parent.parent
+    openers = [
+        subprocess.Popen(
+            [sys.executable, "-c", _LAKE_OPENER, lake, str(go)],
+            cwd=root,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
+    time.sleep(3)  # all three imported and waiting, so that they create the lake together
+    go.touch()
+    for opener in openers:
+        out, err = opener.communicate(timeout=120)
+        assert opener.returncode == 0, err[-2000:]
+        assert out.strip().splitlines()[-1] == "0"  # (after DuckDB's progress bar, if a wait was long)
+    with open_warehouse(lake, read_only=True) as con:
+        versions = [
+            v for (v,) in con.execute("select version from schema_version order by version").fetchall()
+        ]
+        assert versions == [v for v, _ in migrations()], "each migration applied exactly once"
 
 
 def test_rows_sharing_an_entity_id_are_folded_into_one(tmp_path):
