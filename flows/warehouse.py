@@ -92,28 +92,39 @@ def migrate(con: duckdb.DuckDBPyConnection, directory: Path = MIGRATIONS_DIR) ->
 _LOST_TO_ANOTHER_WRITER = ("database is locked", "transaction conflict", "could not serialize")
 
 
-def in_transaction(con: duckdb.DuckDBPyConnection, work: Callable[[], T], patience: float = 60.0) -> T:
-    """`work()` in one transaction, committed. A commit that lost to another writer (several runs
-    loading one DuckLake at once) is tried again, the work redone from its reads, so that it sees
-    the other writer's rows, with growing pauses for up to `patience` seconds."""
+def _despite_other_writers(attempt: Callable[[], T], patience: float) -> T:
+    """`attempt()`, made again while it fails because another writer holds the catalog or won a
+    commit against this one, with growing, jittered pauses (two writers do not retry in step)
+    for up to `patience` seconds."""
     deadline = time.monotonic() + patience
     pause = 0.05
     while True:
+        try:
+            return attempt()
+        except duckdb.Error as exc:
+            message = str(exc).lower()
+            if not any(m in message for m in _LOST_TO_ANOTHER_WRITER) or time.monotonic() > deadline:
+                raise
+        time.sleep(pause * (0.5 + random.random()))
+        pause = min(pause * 2, 2.0)
+
+
+def in_transaction(con: duckdb.DuckDBPyConnection, work: Callable[[], T], patience: float = 60.0) -> T:
+    """`work()` in one transaction, committed. A commit that lost to another writer (several runs
+    loading one DuckLake at once) is tried again, the work redone from its reads, so that it sees
+    the other writer's rows, for up to `patience` seconds."""
+
+    def attempt() -> T:
         con.execute("begin transaction")
         try:
             result = work()
             con.execute("commit")
             return result
-        except duckdb.Error as exc:
-            _rollback(con)
-            message = str(exc).lower()
-            if not any(m in message for m in _LOST_TO_ANOTHER_WRITER) or time.monotonic() > deadline:
-                raise
         except BaseException:
             _rollback(con)
             raise
-        time.sleep(pause * (0.5 + random.random()))  # jittered: two writers do not retry in step
-        pause = min(pause * 2, 2.0)
+
+    return _despite_other_writers(attempt, patience)
 
 
 def _rollback(con: duckdb.DuckDBPyConnection) -> None:
@@ -266,16 +277,11 @@ def _connect_ducklake(
         if data.startswith(("s3://", "gs://", "gcs://", "r2://", "az://", "abfss://", "http")):
             con.execute(f"load '{_sql_string(_extension('httpfs'))}'")
         options = f"data_path '{_sql_string(data)}'" + (", read_only" if read_only else "")
-        deadline = time.monotonic() + lock_timeout
-        while True:
-            try:
-                con.execute(f"attach '{DUCKLAKE_PREFIX}{_sql_string(catalog)}' as lake ({options})")
-                break
-            except duckdb.Error as exc:
-                # another run is creating this lake's catalog, or committing to it: wait our turn
-                if "database is locked" not in str(exc).lower() or time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05 + 0.1 * random.random())
+        # another run may be creating this lake's catalog, or committing to it: wait our turn
+        _despite_other_writers(
+            lambda: con.execute(f"attach '{DUCKLAKE_PREFIX}{_sql_string(catalog)}' as lake ({options})"),
+            lock_timeout,
+        )
         con.execute("use lake")
     except (duckdb.Error, ModuleNotFoundError) as exc:
         con.close()
