@@ -9,7 +9,8 @@ Prints, as JSON lines:
   sized runs below use that PREFECT_HOME too;
 - for each size N: `wirehouse run` over N pages from make_scaled.py (and, for the --naive-sizes,
   the naive baseline over the same pages: trafilatura.extract then the full spaCy pipeline on
-  every text, one process), with pages/s, the ratio, peak memory of the whole process tree,
+  every text, one process), with pages/s, the ratio, peak memory of the whole process tree
+  (proportional set size: pages the forked workers share with their template count once),
   seconds per stage (extract and analyse are worker seconds, summed over workers), and a second
   run over the same pages as a share of the first; each timing with the share of CPU time the
   host stole meanwhile (`steal_share`: a shared host's steal slows two busy workers more than
@@ -50,13 +51,20 @@ print(time.perf_counter() - start)
 
 
 def _tree_rss(process) -> int:
-    """Resident bytes of a process and all its descendants (workers, Prefect's server)."""
+    """Resident bytes of a process and all its descendants (workers, Prefect's server), each
+    page once: the proportional set size (a page shared by k processes counts 1/k in each) where
+    Linux gives it, since the workers share the pages of the template they are forked from;
+    the plain resident size elsewhere."""
     import psutil
 
     total = 0
     for p in [process, *process.children(recursive=True)]:
         try:
-            total += p.memory_info().rss
+            try:
+                info = p.memory_full_info()
+            except psutil.AccessDenied:
+                info = p.memory_info()
+            total += getattr(info, "pss", info.rss)
         except psutil.Error:
             pass
     return total

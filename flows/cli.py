@@ -160,7 +160,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from flows.sources import InputError, discover
 
     try:
-        discover(args.inputs)
+        documents = len(discover(args.inputs))
     except InputError as exc:
         return _fail(str(exc))
     problem = _check_db_writable(args.db)
@@ -169,6 +169,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     return _run_pipeline(
         args.db,
+        documents=documents,
         inputs=args.inputs,
         batch_size=args.batch_size,
         reprocess=args.reprocess or None,
@@ -176,11 +177,31 @@ def cmd_run(args: argparse.Namespace) -> int:
     )
 
 
-def _run_pipeline(db: str, **parameters) -> int:
-    """The flow over the warehouse at `db`, its summary printed; 2 with a reason if it cannot run."""
+def _uses_process_pool(runner: str | None, batch_size: int | None, documents: int) -> bool:
+    """Whether a run over `documents` inputs will use the `process` runner, as the flow decides."""
+    from flows.runners import resolved_runner
+    from flows.settings import Settings
+
+    overrides = {k: v for k, v in {"runner": runner, "batch_size": batch_size}.items() if v is not None}
+    settings = Settings(**overrides)
+    return resolved_runner(settings.runner, documents, settings.batch_size) == "process"
+
+
+def _run_pipeline(db: str, documents: int | None = None, **parameters) -> int:
+    """The flow over the warehouse at `db`, its summary printed; 2 with a reason if it cannot run.
+    Given the number of input `documents`, the process that the pool's workers are forked from
+    starts loading while Prefect's API starts, when the run will have a pool."""
     # the API first, before this process imports DuckDB, polars and the pipeline (~2 s), so that
     # its start-up overlaps theirs
     with _prefect_api() as api_ready:
+        if documents is not None and _uses_process_pool(
+            parameters.get("runner"), parameters.get("batch_size"), documents
+        ):
+            # with the API, before this process's imports: the three start-ups share both cores,
+            # and the workers fork from the template as soon as the flow has a batch for them
+            from flows.runners import start_worker_template
+
+            start_worker_template()
         from flows.warehouse import WarehouseError
 
         try:

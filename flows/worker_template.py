@@ -1,0 +1,43 @@
+"""What the process pool's workers are forked from: imported once, by multiprocessing's fork
+server, before any worker exists (see `flows.runners.start_worker_template`).
+
+Importing this module loads and warms everything a worker needs, so that each worker forked
+from it starts with the spaCy model loaded and the lazy caches of its libraries filled instead
+of paying for them itself: Prefect's task engine and the pipeline's modules (~2 s of imports),
+the spaCy model (~1.5 s), py3langid's model (~0.6 s) and dateparser's per-locale patterns,
+which htmldate's date search compiles on first use (up to ~2.5 s). With spawned workers each
+of them paid all of it, at once, just as the run's work began.
+
+Nothing here may stop the fork server: a failure is logged and the workers load what is
+missing themselves.
+"""
+
+import gc
+import logging
+
+
+def _warm() -> None:
+    import prefect.task_engine  # noqa: F401  (what a worker runs each task with)
+
+    import flows.pipeline  # noqa: F401  (the tasks a worker is sent refer to it)
+    from flows.nlp_model import load_nlp
+    from flows.settings import Settings
+    from transforms.analysis import analysed_tables  # noqa: F401
+    from transforms.extract import detect_language
+
+    nlp = load_nlp(Settings().spacy_model)
+    nlp("Warming up: the minister said on Friday that the talks in Istanbul would resume.")
+    detect_language("A sentence long enough for the language model to be loaded and used once.")
+    from htmldate.extractors import get_external_parser
+
+    # a string no locale reads makes dateparser compile every locale's patterns, once, here
+    get_external_parser().get_date_data("xq 17 zzv")
+
+
+try:
+    _warm()
+except Exception:  # noqa: BLE001  (the workers then load what is missing themselves)
+    logging.getLogger(__name__).warning("warming the worker template failed", exc_info=True)
+# what is loaded by now lives as long as the workers: out of the garbage collector's sight, its
+# collections in each worker do not walk it again (nor copy its pages by touching them)
+gc.freeze()
