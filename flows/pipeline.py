@@ -25,6 +25,7 @@ from flows.runners import batches_in_flight, check_runner, resolved_runner, task
 from flows.settings import PIPELINE_VERSION, Settings
 from flows.sources import DocumentRef, RawDocument, discover, read_file, read_warc_record
 from flows.warehouse import (
+    articles_to_link,
     drop_orphan_entities,
     failed_audits,
     fold_duplicate_entities,
@@ -185,20 +186,28 @@ def load_tables(con, tables: dict[str, pl.DataFrame]) -> None:
 @task(cache_policy=NO_CACHE)
 def link_across_sources(con) -> dict[str, int]:
     """Entities folded across articles, then story ids and claim groups for articles that have
-    none yet; earlier ones keep theirs."""
-    from transforms.links import entity_merges, linked_claims, linked_stories  # datasketch: only when linking
+    none yet; earlier ones keep theirs. Only the new articles' days are read (articles_to_link)."""
+    from transforms.links import (  # datasketch: only when linking
+        STORY_WINDOW,
+        entity_merges,
+        linked_claims,
+        linked_stories,
+    )
 
     merge_entities(con, entity_merges(con.execute("select entity_id, name, type, aliases from entity").pl()))
-    articles = con.execute(
-        "select article_id, source, published_at, text, story_id from article order by article_id"
+    articles = articles_to_link(con, STORY_WINDOW.days)
+    if articles["story_id"].is_null().sum() == 0:
+        return {"stories": 0, "claim_groups": 0}  # every article has its story, every claim its group
+    linking = articles.select("article_id").to_arrow()  # noqa: F841 (read by DuckDB)
+    mentions = con.execute(
+        "select m.article_id, m.entity_id from entity_mention m semi join linking l using (article_id)"
     ).pl()
-    mentions = con.execute("select article_id, entity_id from entity_mention").pl()
     stories = linked_stories(articles, mentions)
     claims = con.execute(
-        "select c.claim_id, c.article_id, a.story_id as old_story, c.text, c.claim_group_id "
-        "from claim c join article a using (article_id) order by c.claim_id"
+        "select c.claim_id, c.article_id, c.text, c.claim_group_id "
+        "from claim c semi join linking l using (article_id) order by c.claim_id"
     ).pl()
-    groups = linked_claims(claims.drop("old_story"), stories)
+    groups = linked_claims(claims, stories)
 
     def update() -> None:
         # DuckDB reads these by name from the frame that runs the query

@@ -337,6 +337,35 @@ def known_articles(
     ).pl()
 
 
+def articles_to_link(con: duckdb.DuckDBPyConnection, window_days: int) -> pl.DataFrame:
+    """What the link step reads: the articles with no story yet (new in this run, or changed) and
+    the articles dated within `window_days` of one of them, the only ones a new article can share
+    a story with when both are dated. An article is dated by its publication, else by the day it
+    was first loaded. So the step's cost follows the days the new articles are about, not the
+    size of the warehouse, and it reads nothing when every article has its story.
+    Columns: article_id, source, published_at, text, story_id."""
+    return con.execute(
+        """
+        with loaded as (
+            select article_id, cast(min(loaded_at) as date) as day
+            from document where article_id is not null group by article_id
+        ), dated as (
+            select a.article_id, a.story_id, coalesce(a.published_date, l.day, current_date) as day
+            from article a left join loaded l using (article_id)
+        ), new_days as (
+            select distinct day from dated where story_id is null
+        ), wanted as (
+            select distinct d.article_id
+            from dated d join new_days n on d.day between n.day - ?::integer and n.day + ?::integer
+        )
+        select a.article_id, a.source, a.published_at, a.text, a.story_id
+        from article a semi join wanted w using (article_id)
+        order by a.article_id
+        """,
+        [window_days, window_days],
+    ).pl()
+
+
 def known_documents(con: duckdb.DuckDBPyConnection, source_uris: list[str]) -> pl.DataFrame:
     """What the warehouse holds for these sources: content hash, status and pipeline version."""
     return con.execute(

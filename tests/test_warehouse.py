@@ -11,6 +11,7 @@ import pytest
 
 from flows.warehouse import (
     WarehouseError,
+    articles_to_link,
     fold_duplicate_entities,
     load_batch,
     migrate,
@@ -324,3 +325,40 @@ def test_a_merged_entity_hands_its_mentions_and_name_to_the_one_it_joins(tmp_pat
             ("e1", ["Asif", "Mr Asif"])
         ]
         assert con.execute("select entity_id from entity_mention").fetchall() == [("e1",)]
+
+
+def test_the_link_step_reads_only_the_days_of_articles_without_a_story(tmp_path):
+    from datetime import date, datetime
+
+    def article(article_id, published, story):
+        row = _article(article_id, f"file:///{article_id}")
+        row.update(published_date=published, story_id=story)
+        return row
+
+    articles = [
+        article("old-far", date(2025, 1, 1), "s1"),  # 11 days before the new one
+        article("old-near", date(2025, 1, 10), "s2"),  # 2 days before
+        article("old-undated-near", None, "s3"),  # loaded on 2025-01-13
+        article("new", date(2025, 1, 12), None),
+        article("new-undated", None, None),  # loaded on 2025-02-20: its own window
+        article("old-near-undated-new", date(2025, 2, 18), "s4"),
+    ]
+    documents = [_document(f"d-{a['article_id']}", a["source_uri"], a["article_id"]) for a in articles]
+    loaded = {"old-undated-near": datetime(2025, 1, 13, 8), "new-undated": datetime(2025, 2, 20, 9)}
+    for doc in documents:
+        doc["loaded_at"] = loaded.get(doc["article_id"], datetime(2025, 3, 1))
+    with open_warehouse(str(tmp_path / "w.duckdb")) as con:
+        frame = pl.DataFrame(articles, schema=ARTICLE)  # noqa: F841 (read by DuckDB)
+        docs = pl.DataFrame(documents, schema={**DOCUMENT, "loaded_at": pl.Datetime("us")})  # noqa: F841
+        con.execute("insert into article by name select * from frame")
+        con.execute("insert into document by name select * from docs")
+        linking = articles_to_link(con, window_days=3)
+        assert linking["article_id"].to_list() == [
+            "new",
+            "new-undated",
+            "old-near",
+            "old-near-undated-new",
+            "old-undated-near",
+        ]
+        con.execute("update article set story_id = 's5' where story_id is null")
+        assert articles_to_link(con, window_days=3).height == 0  # nothing new: nothing read

@@ -305,6 +305,8 @@ def linked_claims(claims: pl.DataFrame, stories: pl.DataFrame) -> pl.DataFrame:
 
     uf = _UnionFind()
     for articles in by_story.values():
+        if all(c["claim_group_id"] for claims in articles.values() for c in claims):
+            continue  # every claim here keeps the group it has: nothing to decide
         ids = sorted(articles)
         # each article is compared with a bounded number of the story's others (groups still join
         # across all of them through shared partners), so a story of many articles costs linear time
