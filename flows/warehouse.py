@@ -44,16 +44,17 @@ def migrations(directory: Path = MIGRATIONS_DIR) -> list[tuple[int, Path]]:
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
-    def create() -> None:
+    def create_and_read() -> int:
         con.execute(
             _ddl(
                 con,
                 "create table if not exists schema_version (version integer primary key, applied_at timestamptz)",
             )
         )
+        return con.execute("select coalesce(max(version), 0) from schema_version").fetchone()[0]
 
-    in_transaction(con, create)
-    return con.execute("select coalesce(max(version), 0) from schema_version").fetchone()[0]
+    # every read of a DuckLake's SQLite catalog may meet another writer's lock: in_transaction waits
+    return in_transaction(con, create_and_read)
 
 
 def migrate(con: duckdb.DuckDBPyConnection, directory: Path = MIGRATIONS_DIR) -> int:
@@ -154,7 +155,7 @@ def _create_views(con: duckdb.DuckDBPyConnection, directory: Path = VIEWS_DIR) -
             "select count(*) = 1 and bool_and(digest = ?) from view_digest", [digest]
         ).fetchone()[0]
 
-    if current():
+    if in_transaction(con, current):
         return
 
     def create() -> None:
@@ -277,12 +278,13 @@ def _connect_ducklake(
         if data.startswith(("s3://", "gs://", "gcs://", "r2://", "az://", "abfss://", "http")):
             con.execute(f"load '{_sql_string(_extension('httpfs'))}'")
         options = f"data_path '{_sql_string(data)}'" + (", read_only" if read_only else "")
-        # another run may be creating this lake's catalog, or committing to it: wait our turn
+        # another run may be creating this lake's catalog, or committing to it: wait our turn,
+        # for the attach and again for `use`, which reads the catalog's latest snapshot
         _despite_other_writers(
             lambda: con.execute(f"attach '{DUCKLAKE_PREFIX}{_sql_string(catalog)}' as lake ({options})"),
             lock_timeout,
         )
-        con.execute("use lake")
+        _despite_other_writers(lambda: con.execute("use lake"), lock_timeout)
     except (duckdb.Error, ModuleNotFoundError) as exc:
         con.close()
         message = str(exc).splitlines()[0]
