@@ -33,12 +33,32 @@ def die_with_parent() -> None:
             os._exit(1)
 
 
+def exit_with_the_run() -> None:
+    """Makes this pool worker exit the moment the run's process ends (even by kill -9), mid-task
+    or not. A forked worker's parent is the fork server, which waits for every worker to close
+    the fork server's liveness pipe (each inherits it) before it ends: without this, a worker busy
+    with a task when the run was killed could keep both alive."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        import os
+        from multiprocessing.connection import wait
+
+        wait([parent.sentinel])  # readable once the run's process is gone
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-the-run", daemon=True).start()
+
+
 def warm_worker(model_name: str) -> None:
     """Readies a fresh worker process: it ends with the run that started it, and loads the spaCy
     model now, so its first batch does not wait for it."""
     import logging
 
     die_with_parent()
+    exit_with_the_run()
     # trafilatura logs every page it gives up on; the run summary already counts them with reasons
     logging.getLogger("trafilatura").setLevel(logging.ERROR)
     from flows.nlp_model import load_nlp
