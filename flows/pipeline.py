@@ -196,7 +196,7 @@ def link_across_sources(con) -> dict[str, int]:
 
     merge_entities(con, entity_merges(con.execute("select entity_id, name, type, aliases from entity").pl()))
     articles = articles_to_link(con, STORY_WINDOW.days)
-    if articles["story_id"].is_null().sum() == 0:
+    if articles.height == 0:
         return {"stories": 0, "claim_groups": 0}  # every article has its story, every claim its group
     linking = articles.select("article_id").to_arrow()  # noqa: F841 (read by DuckDB)
     mentions = con.execute(

@@ -342,9 +342,10 @@ def known_articles(
 def articles_to_link(con: duckdb.DuckDBPyConnection, window_days: int) -> pl.DataFrame:
     """What the link step reads: the articles with no story yet (new in this run, or changed) and
     the articles dated within `window_days` of one of them, the only ones a new article can share
-    a story with when both are dated. An article is dated by its publication, else by the day it
-    was first loaded. So the step's cost follows the days the new articles are about, not the
-    size of the warehouse, and it reads nothing when every article has its story.
+    a story with when both are dated. An article is dated by its publication, else by the day the
+    earliest document now holding it was loaded (a page fetched again is loaded again). So the
+    step's cost follows the days the new articles are about, not the size of the warehouse, and
+    it reads nothing when every article has its story.
     Columns: article_id, source, published_at, text, story_id."""
     return con.execute(
         """
