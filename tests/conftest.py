@@ -50,6 +50,28 @@ def prefect_harness():
 
 
 @pytest.fixture(scope="session")
+def postgres(tmp_path_factory):
+    """A real PostgreSQL server for the session (pgserver's bundled binaries, listening on a Unix
+    socket in a temporary folder); gives a function that creates an empty database and returns
+    its libpq connection string, as `--db ducklake:postgres:` takes it."""
+    import itertools
+
+    import pgserver
+
+    folder = tmp_path_factory.mktemp("postgres")
+    server = pgserver.get_server(folder, cleanup_mode="stop")
+    numbers = itertools.count()
+
+    def new_database() -> str:
+        name = f"lake{next(numbers)}"
+        server.psql(f"create database {name};")
+        return f"dbname={name} host={folder} user=postgres"
+
+    yield new_database
+    server.cleanup()
+
+
+@pytest.fixture(scope="session")
 def nlp():
     """The configured spaCy pipeline, loaded once (as the flow loads it)."""
     from flows.nlp_model import load_nlp

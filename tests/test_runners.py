@@ -99,6 +99,22 @@ def test_ducklake_holds_the_same_rows(samples, reference, tmp_path, prefect_harn
     assert again["unchanged"] == 4 and table_rows(db) == reference
 
 
+def test_ducklake_with_a_postgresql_catalog_holds_the_same_rows(
+    samples, reference, tmp_path, prefect_harness, postgres, monkeypatch
+):
+    from flows.pipeline import wirehouse_pipeline
+
+    data = tmp_path / "lake-data"
+    monkeypatch.setenv("WIREHOUSE_DUCKLAKE_DATA_PATH", f"{data}/")
+    db = f"ducklake:postgres:{postgres()}"
+    summary = wirehouse_pipeline([str(samples)], db=db, batch_size=2, runner="thread")
+    assert summary["articles"] == 4 and not summary["failed_audits"]
+    assert table_rows(db) == reference
+    assert list(data.rglob("*.parquet"))  # the data is Parquet in the data path, the catalog in PostgreSQL
+    again = wirehouse_pipeline([str(samples)], db=db, batch_size=2, runner="thread")
+    assert again["unchanged"] == 4 and table_rows(db) == reference
+
+
 def test_ducklake_is_queried_like_a_file(samples, tmp_path, prefect_harness):
     import json
     import subprocess

@@ -210,10 +210,16 @@ _LAKE_WRITER = textwrap.dedent("""
 """)
 
 
-def test_two_runs_load_one_ducklake_at_once(tmp_path):
+@pytest.mark.parametrize("catalog", ["sqlite", "postgres"])
+def test_two_runs_load_one_ducklake_at_once(tmp_path, catalog, request, monkeypatch):
     from pathlib import Path
 
-    lake = f"ducklake:sqlite:{tmp_path / 'lake.sqlite'}"
+    if catalog == "postgres":
+        # the writers, started below, inherit the data path
+        monkeypatch.setenv("WIREHOUSE_DUCKLAKE_DATA_PATH", f"{tmp_path / 'lake-data'}/")
+        lake = f"ducklake:postgres:{request.getfixturevalue('postgres')()}"
+    else:
+        lake = f"ducklake:sqlite:{tmp_path / 'lake.sqlite'}"
     with open_warehouse(lake):
         pass  # created and migrated; each writer then opens it without writing its schema
     go = tmp_path / "go"
