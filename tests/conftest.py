@@ -72,6 +72,44 @@ def postgres(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def object_store():
+    """A real S3 API on 127.0.0.1 for the session (moto's server, which keeps its buckets in
+    memory); gives a function that creates an empty bucket and returns the environment variables
+    that point DuckDB at it."""
+    import itertools
+
+    import boto3
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    credentials = {"AWS_ACCESS_KEY_ID": "wirehouse-test", "AWS_SECRET_ACCESS_KEY": "wirehouse-test"}
+    s3 = boto3.client(
+        "s3",
+        endpoint_url=f"http://{host}:{port}",
+        region_name="us-east-1",
+        aws_access_key_id=credentials["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=credentials["AWS_SECRET_ACCESS_KEY"],
+    )
+    numbers = itertools.count()
+
+    def new_bucket() -> tuple[str, dict[str, str]]:
+        bucket = f"lake{next(numbers)}"
+        s3.create_bucket(Bucket=bucket)
+        return bucket, {
+            **credentials,
+            "AWS_REGION": "us-east-1",
+            "DUCKDB_S3_ENDPOINT": f"{host}:{port}",
+            "DUCKDB_S3_USE_SSL": "false",
+            "WIREHOUSE_S3_URL_STYLE": "path",
+        }
+
+    yield new_bucket
+    server.stop()
+
+
+@pytest.fixture(scope="session")
 def nlp():
     """The configured spaCy pipeline, loaded once (as the flow loads it)."""
     from flows.nlp_model import load_nlp

@@ -115,6 +115,29 @@ def test_ducklake_with_a_postgresql_catalog_holds_the_same_rows(
     assert again["unchanged"] == 4 and table_rows(db) == reference
 
 
+def test_ducklake_with_its_data_on_object_storage_holds_the_same_rows(
+    samples, reference, tmp_path, prefect_harness, object_store, monkeypatch
+):
+    import boto3
+
+    from flows.pipeline import wirehouse_pipeline
+
+    bucket, environment = object_store()
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("WIREHOUSE_DUCKLAKE_DATA_PATH", f"s3://{bucket}/wirehouse/")
+    db = f"ducklake:sqlite:{tmp_path / 'lake.sqlite'}"
+    summary = wirehouse_pipeline([str(samples)], db=db, batch_size=2, runner="thread")
+    assert summary["articles"] == 4 and not summary["failed_audits"]
+    assert table_rows(db) == reference
+    s3 = boto3.client(
+        "s3", endpoint_url=f"http://{environment['DUCKDB_S3_ENDPOINT']}", region_name="us-east-1"
+    )
+    keys = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"]]
+    assert any(k.startswith("wirehouse/") and k.endswith(".parquet") for k in keys)
+    assert not list(tmp_path.rglob("*.parquet"))  # nothing but the catalog on the local disk
+
+
 def test_ducklake_is_queried_like_a_file(samples, tmp_path, prefect_harness):
     import json
     import subprocess
