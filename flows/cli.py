@@ -4,6 +4,7 @@ import argparse
 import os
 import subprocess
 import sys
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -85,9 +86,30 @@ def _prefect_api():
     one, as Prefect's temporary server would be (its SQLite database in PREFECT_HOME, no
     scheduler, no UI), but started first thing, as a subprocess, so that its start-up (~5 s on
     this 2-core machine with an existing PREFECT_HOME, ~15 s with a new one, whose database is
-    created) overlaps this process importing the pipeline; stopped at the end."""
+    created) overlaps this process importing the pipeline; stopped at the end. Yields a function
+    that returns once the API answers, or raises _ApiUnavailable saying why it does not."""
     if os.environ.get("PREFECT_API_URL"):
-        yield
+        url = os.environ["PREFECT_API_URL"]
+
+        def answers() -> None:
+            """Returns once that server answers at all (any HTTP status: a hosted API may want
+            its key even for /health); _ApiUnavailable if nothing answers within 10 s."""
+            import httpx
+
+            deadline = time.monotonic() + 10
+            with httpx.Client(timeout=3) as client:
+                while True:
+                    try:
+                        client.get(f"{url.rstrip('/')}/health")
+                        return
+                    except httpx.TransportError as exc:
+                        if time.monotonic() > deadline:
+                            raise _ApiUnavailable(
+                                f"Prefect's API at {url} (PREFECT_API_URL) does not answer"
+                            ) from exc
+                    time.sleep(0.5)
+
+        yield answers
         return
     import socket
     import tempfile
@@ -160,7 +182,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from flows.sources import InputError, discover
 
     try:
-        documents = len(discover(args.inputs))
+        refs = discover(args.inputs)
     except InputError as exc:
         return _fail(str(exc))
     problem = _check_db_writable(args.db)
@@ -169,7 +191,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     return _run_pipeline(
         args.db,
-        documents=documents,
+        refs=refs,
         inputs=args.inputs,
         batch_size=args.batch_size,
         reprocess=args.reprocess or None,
@@ -187,16 +209,23 @@ def _uses_process_pool(runner: str | None, batch_size: int | None, documents: in
     return resolved_runner(settings.runner, documents, settings.batch_size) == "process"
 
 
-def _run_pipeline(db: str, documents: int | None = None, **parameters) -> int:
+def _run_pipeline(db: str, refs: list | None = None, **parameters) -> int:
     """The flow over the warehouse at `db`, its summary printed; 2 with a reason if it cannot run.
-    Given the number of input `documents`, the process that the pool's workers are forked from
-    starts loading while Prefect's API starts, when the run will have a pool."""
+
+    Given the input `refs`, a run with nothing to do (every input local and held unchanged) is
+    recorded and summed up without Prefect or workers; and when the run will have a process
+    pool, the process that its workers are forked from starts loading while Prefect's API starts."""
     # the API first, before this process imports DuckDB, polars and the pipeline (~2 s), so that
     # its start-up overlaps theirs
+    private_api = not os.environ.get("PREFECT_API_URL")
     with _prefect_api() as api_ready:
-        if documents is not None and _uses_process_pool(
-            parameters.get("runner"), parameters.get("batch_size"), documents
-        ):
+        from flows.runs import may_be_up_to_date
+
+        check_first = refs is not None and may_be_up_to_date(db, refs, bool(parameters.get("reprocess")))
+        pooled = refs is not None and _uses_process_pool(
+            parameters.get("runner"), parameters.get("batch_size"), len(refs)
+        )
+        if pooled and not check_first:
             # with the API, before this process's imports: the three start-ups share both cores,
             # and the workers fork from the template as soon as the flow has a batch for them
             from flows.runners import start_worker_template
@@ -206,14 +235,25 @@ def _run_pipeline(db: str, documents: int | None = None, **parameters) -> int:
 
         try:
             with _held(db):
+                if check_first:
+                    from flows.runs import up_to_date_run
+
+                    summary = up_to_date_run(db, parameters["inputs"], refs, parameters.get("batch_size"))
+                    if summary is not None:
+                        _print_summary(summary)
+                        return 0
+                    if pooled:  # something is new: the workers will be wanted after all
+                        from flows.runners import start_worker_template
+
+                        start_worker_template()
                 from flows.pipeline import wirehouse_pipeline
 
-                if api_ready is None:
-                    summary = wirehouse_pipeline(db=db, **parameters)
-                else:
-                    _import_flow_engine()
-                    api_ready()
+                _import_flow_engine()
+                api_ready()
+                if private_api:
                     summary = _without_heartbeats(wirehouse_pipeline, db=db, **parameters)
+                else:
+                    summary = wirehouse_pipeline(db=db, **parameters)
         except (WarehouseError, _ApiUnavailable) as exc:
             return _fail(str(exc))
     _print_summary(summary)

@@ -22,12 +22,12 @@ from flows.fetch import Fetcher, fetch_urls
 from flows.limits import page_time_limit
 from flows.progress import RunProgress
 from flows.runners import batches_in_flight, check_runner, resolved_runner, task_runner
+from flows.runs import finish_run, record_run_start, unchanged_sources
 from flows.settings import PIPELINE_VERSION, Settings
-from flows.sources import DocumentRef, RawDocument, discover, read_file, read_warc_record
+from flows.sources import LOCAL_KINDS, DocumentRef, RawDocument, discover, read_local
 from flows.warehouse import (
     articles_to_link,
     drop_orphan_entities,
-    failed_audits,
     fold_duplicate_entities,
     in_transaction,
     known_articles,
@@ -74,12 +74,8 @@ def read_documents(
     feed or sitemap among them names, and counts (downloads, not modified)."""
     rows, expanded, counts = [], [], Counter()
     for ref in refs:
-        if ref.kind == "file":
-            rows.append(
-                _raw_row(read_file(ref.path, settings.max_document_bytes, settings.max_inflated_bytes))
-            )
-        elif ref.kind == "warc":
-            rows.append(_raw_row(read_warc_record(ref, settings.max_document_bytes)))
+        if ref.kind in LOCAL_KINDS:
+            rows.append(_raw_row(read_local(ref, settings.max_document_bytes, settings.max_inflated_bytes)))
         elif ref.kind == "refused":
             rows.append(_raw_row(RawDocument(ref.uri, None, ref.reason)))
     urls = [ref.uri for ref in refs if ref.kind == "url"]
@@ -251,20 +247,6 @@ def _raw_rows(raw: pl.DataFrame) -> pl.DataFrame:
     return pl.DataFrame(list(rows.values()), schema=schema)
 
 
-def _unchanged(raw: pl.DataFrame, known: pl.DataFrame) -> set[str]:
-    """Sources whose bytes and pipeline version match what the warehouse already holds."""
-    seen = {
-        (r["source_uri"], r["content_hash"])
-        for r in known.iter_rows(named=True)
-        if r["pipeline_version"] == PIPELINE_VERSION
-    }
-    return {
-        r["source_uri"]
-        for r in raw.iter_rows(named=True)
-        if r["data"] is not None and (r["source_uri"], content_hash(r["data"])) in seen
-    }
-
-
 def _conditional(con, refs: list[DocumentRef]) -> dict[str, dict]:
     """ETag and Last-Modified of URLs fetched before whose page is still in the warehouse."""
     urls = [r.uri for r in refs if r.kind == "url"]
@@ -371,10 +353,7 @@ def wirehouse_pipeline(
         parallel = 1 if runner_name == "thread" else settings.workers
         fetcher = Fetcher(settings.fetch_settings())  # robots.txt and host timing shared by every batch
         seen = {ref.uri for ref in queue}
-        con.execute(
-            "insert into pipeline_run (run_id, started_at, pipeline_version, inputs) values (?, ?, ?, ?)",
-            [run_id, started, PIPELINE_VERSION, ["rebuild"] if rebuild else [str(i) for i in inputs]],
-        )
+        record_run_start(con, run_id, started, ["rebuild"] if rebuild else [str(i) for i in inputs])
         progress = RunProgress(len(queue))
         in_flight: deque[_Batch] = deque()  # oldest first; classified and loaded in this order
         pending = pl.DataFrame(schema=KNOWN)  # articles classified in this run but not loaded yet
@@ -467,7 +446,9 @@ def wirehouse_pipeline(
             unchanged_total += not_modified.height
             raw = raw.filter(pl.col("reason").is_null() | (pl.col("reason") != NOT_MODIFIED))
             if not settings.reprocess:
-                skip = _unchanged(raw, known_documents(con, raw["source_uri"].to_list()))
+                skip = unchanged_sources(
+                    raw["source_uri"], raw["data"], known_documents(con, raw["source_uri"].to_list())
+                )
                 unchanged_total += len(skip)
                 raw = raw.filter(~pl.col("source_uri").is_in(list(skip)))
             seconds["read"] += time.perf_counter() - t0
@@ -498,40 +479,15 @@ def wirehouse_pipeline(
             link_across_sources(con)
             seconds["link"] += time.perf_counter() - t0
         progress.close()
-        counts = {
-            t: con.execute(f"select count(*) from {t}").fetchone()[0]
-            for t in ("document", "article", "entity", "entity_mention", "claim", "event")
-        }
-        summary = {
-            "run_id": run_id,
-            "documents": documents_total,
-            "articles": statuses["article"],
-            "duplicates": statuses["duplicate"],
-            "rejected": statuses["rejected"],
-            "unchanged": unchanged_total,
-            "downloaded": fetches["downloaded"],
-            "not_modified": fetches["not_modified"],
-            "rejected_by_reason": dict(reasons.most_common()),
-            "seconds_by_stage": {k: round(v, 2) for k, v in seconds.items()},
-            "rows": counts,
-            "stories": con.execute(
-                "select count(distinct story_id) from article where story_id is not null"
-            ).fetchone()[0],
-            "failed_audits": failed_audits(con),
-        }
-        con.execute(
-            "update pipeline_run set finished_at = ?, documents = ?, articles = ?, duplicates = ?, rejected = ?, "
-            "unchanged = ?, seconds_by_stage = ? where run_id = ?",
-            [
-                datetime.now(UTC),
-                documents_total,
-                statuses["article"],
-                statuses["duplicate"],
-                statuses["rejected"],
-                unchanged_total,
-                summary["seconds_by_stage"],
-                run_id,
-            ],
+        summary = finish_run(
+            con,
+            run_id,
+            documents=documents_total,
+            statuses=statuses,
+            unchanged=unchanged_total,
+            fetches=fetches,
+            reasons=reasons,
+            seconds=seconds,
         )
     return summary
 

@@ -15,6 +15,8 @@ from transforms.feeds import is_web_url, urls_in_list
 PAGE_SUFFIXES = (".html", ".htm", ".xhtml", ".html.gz", ".htm.gz")
 WARC_SUFFIXES = (".warc", ".warc.gz")
 LIST_SUFFIXES = (".txt",)
+# Inputs read from local storage, whose bytes can be compared with the warehouse's without a fetch.
+LOCAL_KINDS = frozenset({"file", "warc"})
 
 
 def size_text(n: int) -> str:
@@ -146,6 +148,15 @@ def read_file(path_str: str, max_bytes: int, max_inflated: int) -> RawDocument:
         return RawDocument(uri, path.read_bytes())
     except OSError as exc:
         return RawDocument(uri, None, f"cannot read file: {exc.strerror or exc}")
+
+
+def read_local(ref: DocumentRef, max_bytes: int, max_inflated: int) -> RawDocument:
+    """The bytes of a local input (a file or a WARC record), or why it has none."""
+    if ref.kind == "file":
+        return read_file(ref.path, max_bytes, max_inflated)
+    if ref.kind == "warc":
+        return read_warc_record(ref, max_bytes)
+    raise ValueError(f"{ref.uri} is not a local input ({ref.kind})")
 
 
 def read_warc_record(ref: DocumentRef, max_bytes: int) -> RawDocument:

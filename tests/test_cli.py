@@ -57,6 +57,51 @@ def test_a_run_through_the_console_script(tmp_path, seed_dir):
         assert prefect_db.execute("select state_type from flow_run").fetchall() == [("COMPLETED",)]
 
 
+def test_a_run_with_nothing_to_do_needs_no_prefect(tmp_path, seed_dir):
+    db = tmp_path / "w.duckdb"
+    (seed_dir / "empty.html").write_bytes(b"")
+    assert run("run", str(seed_dir), "--db", str(db), env_home=tmp_path / "prefect").returncode == 0
+    # the same files again, with Prefect's API named at a port nobody listens on: nothing to do,
+    # so the run neither starts Prefect nor calls it, and is still recorded
+    nowhere = {
+        **os.environ,
+        "PREFECT_API_URL": "http://127.0.0.1:9/api",
+        "PREFECT_HOME": str(tmp_path / "prefect"),
+    }
+    again = subprocess.run(
+        [WIREHOUSE, "run", str(seed_dir), "--db", str(db)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=nowhere,
+    )
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert "│ unchanged (skipped)     │ 3 " in again.stdout
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute(
+            "select documents, articles, unchanged from pipeline_run order by started_at"
+        ).fetchall() == [
+            (3, 2, 0),
+            (3, 0, 3),
+        ]
+    # a changed page is work again: the flow runs (here it cannot reach that API, and says so)
+    page = next(seed_dir.glob("frontier-*.html"))
+    page.write_bytes(page.read_bytes().replace(b"</body>", b"<p>Updated.</p></body>"))
+    changed = subprocess.run(
+        [WIREHOUSE, "run", str(seed_dir), "--db", str(db)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=nowhere,
+    )
+    assert changed.returncode == 2
+    assert changed.stderr.strip() == (
+        "wirehouse: Prefect's API at http://127.0.0.1:9/api (PREFECT_API_URL) does not answer"
+    )
+    with sqlite3.connect(tmp_path / "prefect" / "prefect.db") as prefect_db:
+        assert prefect_db.execute("select count(*) from flow_run").fetchone() == (1,)
+
+
 def test_a_flow_on_the_private_api_sends_no_heartbeats():
     from prefect.settings import get_current_settings
 
