@@ -11,8 +11,9 @@ Prints, as JSON lines:
   the naive baseline over the same pages: trafilatura.extract then the full spaCy pipeline on
   every text, one process), with pages/s, the ratio, peak memory of the whole process tree
   (proportional set size: pages the forked workers share with their template count once),
-  seconds per stage (extract and analyse are worker seconds, summed over workers), and a second
-  run over the same pages as a share of the first; each timing with the share of CPU time the
+  seconds per stage (extract and analyse are worker seconds, summed over workers), a second
+  run over the same pages as a share of the first, and a third with one page changed (it goes
+  through Prefect and the workers); each timing with the share of CPU time the
   host stole meanwhile (`steal_share`: a shared host's steal slows two busy workers more than
   the one-process baseline); with --rounds K, K naive/wirehouse pairs, the median shown; then
   peak memory at the largest size over the smallest;
@@ -163,8 +164,8 @@ def run_stats(db: Path) -> dict:
 
 
 def bench_size(n: int, work: Path, skip_naive: bool, rounds: int = 1) -> tuple[Path, dict]:
-    """`wirehouse run` over n scaled pages into a new warehouse, then again (the incremental run);
-    unless skipped, the naive baseline just before each first run. With several rounds, each is a
+    """`wirehouse run` over n scaled pages into a new warehouse, then again (the incremental run),
+    then once more with one page changed; unless skipped, the naive baseline just before each first run. With several rounds, each is a
     new warehouse, and the figures are the round with the median ratio, all rounds' ratios beside."""
     pages = work / f"pages-{n}"
     subprocess.run(
@@ -198,6 +199,12 @@ def bench_size(n: int, work: Path, skip_naive: bool, rounds: int = 1) -> tuple[P
         again = timed([WIREHOUSE, "run", str(pages), "--db", str(db)], env=prefect_env(work))
         figures["second_run_seconds"] = round(again.seconds, 1)
         figures["second_run_share_of_first"] = round(again.seconds / run.seconds, 3)
+        # one page changed: the run cannot end early, so it pays Prefect's start and the workers'
+        changed = sorted(pages.glob("*.html"))[0]
+        changed.write_bytes(changed.read_bytes().replace(b"</body>", b"<p>A late correction.</p></body>", 1))
+        third = timed([WIREHOUSE, "run", str(pages), "--db", str(db)], env=prefect_env(work))
+        figures["one_page_changed_run_seconds"] = round(third.seconds, 1)
+        figures["one_page_changed_share_of_first"] = round(third.seconds / run.seconds, 3)
         results.append((db, figures))
     results.sort(key=lambda result: result[1].get("ratio_to_naive", 0))
     db, figures = results[len(results) // 2]

@@ -99,12 +99,16 @@ def finish_run(
 def may_be_up_to_date(db: str, refs: list[DocumentRef], reprocess: bool = False) -> bool:
     """Whether a run over `refs` might have nothing to do, from what is known without reading
     them: every input local, the warehouse already there, reprocessing not asked for."""
-    return (
-        bool(refs)
-        and not reprocess
-        and all(ref.kind in LOCAL_KINDS for ref in refs)
-        and (db.startswith("ducklake:") or Path(db).exists())
-    )
+    return bool(refs) and not reprocess and all(ref.kind in LOCAL_KINDS for ref in refs) and _may_exist(db)
+
+
+def _may_exist(db: str) -> bool:
+    """Whether the warehouse `db` may hold anything: its file, or its DuckLake's local catalog
+    file, exists (a PostgreSQL catalog cannot be told without connecting)."""
+    catalog = db.removeprefix("ducklake:")
+    if catalog == db:
+        return Path(db).exists()
+    return catalog.startswith("postgres:") or Path(catalog.removeprefix("sqlite:")).expanduser().exists()
 
 
 def up_to_date_run(

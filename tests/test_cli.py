@@ -11,8 +11,9 @@ import duckdb
 WIREHOUSE = str(Path(sys.executable).parent / "wirehouse")
 
 
-def run(*args, env_home=None, timeout=300):
-    env = dict(os.environ)
+def run(*args, env_home=None, timeout=300, **variables):
+    """The console script with `args`, PREFECT_HOME at `env_home` and any other `variables` set."""
+    env = {**os.environ, **variables}
     if env_home:
         env["PREFECT_HOME"] = str(env_home)
     return subprocess.run([WIREHOUSE, *args], capture_output=True, text=True, timeout=timeout, env=env)
@@ -63,18 +64,8 @@ def test_a_run_with_nothing_to_do_needs_no_prefect(tmp_path, seed_dir):
     assert run("run", str(seed_dir), "--db", str(db), env_home=tmp_path / "prefect").returncode == 0
     # the same files again, with Prefect's API named at a port nobody listens on: nothing to do,
     # so the run neither starts Prefect nor calls it, and is still recorded
-    nowhere = {
-        **os.environ,
-        "PREFECT_API_URL": "http://127.0.0.1:9/api",
-        "PREFECT_HOME": str(tmp_path / "prefect"),
-    }
-    again = subprocess.run(
-        [WIREHOUSE, "run", str(seed_dir), "--db", str(db)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=nowhere,
-    )
+    nowhere = "http://127.0.0.1:9/api"
+    again = run("run", str(seed_dir), "--db", str(db), env_home=tmp_path / "prefect", PREFECT_API_URL=nowhere)
     assert again.returncode == 0, again.stderr[-2000:]
     assert "│ unchanged (skipped)     │ 3 " in again.stdout
     with duckdb.connect(str(db), read_only=True) as con:
@@ -87,12 +78,8 @@ def test_a_run_with_nothing_to_do_needs_no_prefect(tmp_path, seed_dir):
     # a changed page is work again: the flow runs (here it cannot reach that API, and says so)
     page = next(seed_dir.glob("frontier-*.html"))
     page.write_bytes(page.read_bytes().replace(b"</body>", b"<p>Updated.</p></body>"))
-    changed = subprocess.run(
-        [WIREHOUSE, "run", str(seed_dir), "--db", str(db)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env=nowhere,
+    changed = run(
+        "run", str(seed_dir), "--db", str(db), env_home=tmp_path / "prefect", PREFECT_API_URL=nowhere
     )
     assert changed.returncode == 2
     assert changed.stderr.strip() == (

@@ -70,4 +70,5 @@ def test_anything_new_changed_remote_or_reprocessed_is_left_to_the_flow(loaded, 
         assert con.execute("select count(*) from pipeline_run").fetchone() == (1,)  # none of these recorded
     # no warehouse yet: nothing is read and none is created
     assert up_to_date_run(str(tmp_path / "none.duckdb"), [str(folder)], refs) is None
-    assert not (tmp_path / "none.duckdb").exists()
+    assert up_to_date_run(f"ducklake:sqlite:{tmp_path / 'none.sqlite'}", [str(folder)], refs) is None
+    assert not list(tmp_path.glob("none*"))
