@@ -11,6 +11,7 @@ import uuid
 from collections import Counter
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,19 +23,28 @@ if TYPE_CHECKING:
     import polars as pl
 
 
-def unchanged_sources(uris: Iterable[str], data: Iterable[bytes | None], known: pl.DataFrame) -> set[str]:
+def unchanged_sources(
+    uris: Iterable[str],
+    data: Iterable[bytes | None],
+    known: pl.DataFrame,
+    reasons: Iterable[str | None] | None = None,
+) -> set[str]:
     """The sources among `uris` (with their bytes, `data`) that the warehouse holds with the same
-    bytes under this pipeline version (`known`, from known_documents)."""
-    seen = {
-        (r["source_uri"], r["content_hash"])
-        for r in known.iter_rows(named=True)
-        if r["pipeline_version"] == PIPELINE_VERSION
-    }
-    return {
-        uri
-        for uri, raw in zip(uris, data, strict=True)
-        if raw is not None and (uri, content_hash(raw)) in seen
-    }
+    bytes under this pipeline version (`known`, from known_documents). Given `reasons` (why each
+    source has no bytes, if it has none), a source that still has none, for the very reason the
+    warehouse recorded when it rejected it (a file still over the size limit, say), is
+    unchanged too: recording it again would write the same row."""
+    current = [r for r in known.iter_rows(named=True) if r["pipeline_version"] == PIPELINE_VERSION]
+    seen = {(r["source_uri"], r["content_hash"]) for r in current}
+    rejected = {(r["source_uri"], r["reason"]) for r in current if r["status"] == "rejected"}
+    out = set()
+    for uri, raw, reason in zip(uris, data, reasons if reasons is not None else repeat(None), strict=False):
+        if raw is not None:
+            if (uri, content_hash(raw)) in seen:
+                out.add(uri)
+        elif reason is not None and (uri, reason) in rejected:
+            out.add(uri)
+    return out
 
 
 def record_run_start(con, run_id: str, started: datetime, inputs: list[str]) -> None:
@@ -136,7 +146,9 @@ def up_to_date_run(
                 for ref in refs[start : start + settings.batch_size]
             ]
             uris = [doc.source_uri for doc in docs]
-            held = unchanged_sources(uris, [doc.data for doc in docs], known_documents(con, uris))
+            held = unchanged_sources(
+                uris, [doc.data for doc in docs], known_documents(con, uris), [doc.reason for doc in docs]
+            )
             if not set(uris) <= held:
                 return None
         run_id = uuid.uuid4().hex[:16]

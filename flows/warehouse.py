@@ -376,9 +376,10 @@ def articles_to_link(con: duckdb.DuckDBPyConnection, window_days: int) -> pl.Dat
 
 
 def known_documents(con: duckdb.DuckDBPyConnection, source_uris: list[str]) -> pl.DataFrame:
-    """What the warehouse holds for these sources: content hash, status and pipeline version."""
+    """What the warehouse holds for these sources: content hash, status, reason and pipeline version."""
     return con.execute(
-        "select source_uri, content_hash, status, pipeline_version from document where list_contains(?, source_uri)",
+        "select source_uri, content_hash, status, reason, pipeline_version from document "
+        "where list_contains(?, source_uri)",
         [source_uris],
     ).pl()
 

@@ -7,7 +7,7 @@ import duckdb
 import pytest
 
 from flows.runs import up_to_date_run
-from flows.sources import DocumentRef, discover
+from flows.sources import DocumentRef, discover, read_local
 from tests.conftest import SAMPLES, SEED_NAMES
 
 
@@ -72,3 +72,24 @@ def test_anything_new_changed_remote_or_reprocessed_is_left_to_the_flow(loaded, 
     assert up_to_date_run(str(tmp_path / "none.duckdb"), [str(folder)], refs) is None
     assert up_to_date_run(f"ducklake:sqlite:{tmp_path / 'none.sqlite'}", [str(folder)], refs) is None
     assert not list(tmp_path.glob("none*"))
+
+
+def test_a_file_rejected_again_for_the_same_reason_is_unchanged(loaded, tmp_path, monkeypatch):
+    folder, db = loaded
+    db = _copy(db, tmp_path)
+    refs = discover([str(folder)])
+    monkeypatch.setenv("WIREHOUSE_MAX_DOCUMENT_BYTES", "1024")  # now both pages are over the limit
+    reasons = {doc.source_uri: doc.reason for doc in (read_local(ref, 1024, 2**20) for ref in refs)}
+    assert all(reason.startswith("larger than 1 KB") for reason in reasons.values())
+    assert up_to_date_run(db, [str(folder)], refs) is None  # the warehouse holds them as articles
+    with duckdb.connect(db) as con:  # as a run with that limit recorded them
+        for uri, reason in reasons.items():
+            con.execute(
+                "update document set status = 'rejected', reason = ?, content_hash = null where source_uri = ?",
+                [reason, uri],
+            )
+    summary = up_to_date_run(db, [str(folder)], refs)
+    assert summary is not None and summary["unchanged"] == 2
+    with duckdb.connect(db) as con:  # rejected for another reason before: it may pass now, so it is work
+        con.execute("update document set reason = 'cannot read file: Permission denied'")
+    assert up_to_date_run(db, [str(folder)], refs) is None
