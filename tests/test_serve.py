@@ -114,3 +114,48 @@ def test_a_run_triggered_through_the_server_completes(tmp_path, seed_dir):
     # serving stopped its server: the port is free again
     with socket.socket() as s:
         assert s.connect_ex(("127.0.0.1", port)) != 0
+
+
+def test_a_run_through_a_work_pool_and_worker_completes(tmp_path, seed_dir, monkeypatch):
+    """The README's other way: `prefect deploy --all` registers prefect.yaml's deployment to a
+    process work pool, and `prefect worker start` runs it (here once, against a private API)."""
+    from flows.serve import start_private_api, wait_until_healthy
+
+    port = free_port()
+    api = f"http://127.0.0.1:{port}/api"
+    monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "home"))  # the server's database, and the CLI's
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+    env["PREFECT_API_URL"] = api
+    server = start_private_api(port, tmp_path / "api.log")
+    try:
+        wait_until_healthy(api, server)
+        prefect = str(Path(sys.executable).parent / "prefect")
+
+        def prefect_cli(*args, timeout=180):
+            done = subprocess.run(
+                [prefect, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
+            )
+            assert done.returncode == 0, (
+                f"prefect {' '.join(args)}: {done.stdout[-1500:]} {done.stderr[-1500:]}"
+            )
+            return done.stdout
+
+        prefect_cli("work-pool", "create", "wirehouse", "--type", "process")
+        prefect_cli("--no-prompt", "deploy", "--all")
+        deployment = httpx.get(f"{api}/deployments/name/wirehouse-pipeline/hourly", timeout=10).json()
+        assert deployment["work_pool_name"] == "wirehouse"
+        assert deployment["schedules"][0]["schedule"]["cron"] == "0 * * * *"
+        db = tmp_path / "pooled.duckdb"
+        run = httpx.post(
+            f"{api}/deployments/{deployment['id']}/create_flow_run",
+            json={"parameters": {"inputs": [str(seed_dir)], "db": str(db)}},
+            timeout=10,
+        ).json()
+        prefect_cli("worker", "start", "--pool", "wirehouse", "--run-once", timeout=300)
+        state = httpx.get(f"{api}/flow_runs/{run['id']}", timeout=10).json()["state"]
+        assert state["type"] == "COMPLETED", state
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("select count(*) from article").fetchone()[0] == 2
