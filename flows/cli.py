@@ -213,12 +213,14 @@ def _run_pipeline(db: str, refs: list | None = None, **parameters) -> int:
     """The flow over the warehouse at `db`, its summary printed; 2 with a reason if it cannot run.
 
     Given the input `refs`, a run with nothing to do (every input local and held unchanged) is
-    recorded and summed up without Prefect or workers; and when the run will have a process
-    pool, the process that its workers are forked from starts loading while Prefect's API starts."""
+    recorded and summed up without Prefect or workers; and when the run (or a rebuild, by the
+    documents it re-derives) will have a process pool, the process that its workers are forked
+    from starts loading while Prefect's API starts."""
     # the API first, before this process imports DuckDB, polars and the pipeline (~2 s), so that
     # its start-up overlaps theirs
     private_api = not os.environ.get("PREFECT_API_URL")
     with _prefect_api() as api_ready:
+        from flows.runners import start_worker_template
         from flows.runs import may_be_up_to_date
 
         check_first = refs is not None and may_be_up_to_date(db, refs, bool(parameters.get("reprocess")))
@@ -228,12 +230,16 @@ def _run_pipeline(db: str, refs: list | None = None, **parameters) -> int:
         if pooled and not check_first:
             # with the API, before this process's imports: the three start-ups share both cores,
             # and the workers fork from the template as soon as the flow has a batch for them
-            from flows.runners import start_worker_template
-
             start_worker_template()
         from flows.warehouse import WarehouseError
 
         try:
+            if parameters.get("rebuild"):
+                from flows.runs import kept_document_count
+
+                documents = kept_document_count(db)
+                if _uses_process_pool(parameters.get("runner"), parameters.get("batch_size"), documents):
+                    start_worker_template()
             with _held(db):
                 if check_first:
                     from flows.runs import up_to_date_run
@@ -243,8 +249,6 @@ def _run_pipeline(db: str, refs: list | None = None, **parameters) -> int:
                         _print_summary(summary)
                         return 0
                     if pooled:  # something is new: the workers will be wanted after all
-                        from flows.runners import start_worker_template
-
                         start_worker_template()
                 from flows.pipeline import wirehouse_pipeline
 

@@ -163,3 +163,14 @@ def up_to_date_run(
             reasons=Counter(),
             seconds=Counter(read=(datetime.now(UTC) - started).total_seconds()),
         )
+
+
+def kept_document_count(db: str) -> int:
+    """How many documents `wirehouse rebuild` re-derives from the warehouse at `db`: those whose
+    raw bytes it keeps. Read on a connection of its own, closed before the run opens `db`."""
+    from flows.warehouse import open_warehouse
+
+    with open_warehouse(db, read_only=True) as con:
+        return con.execute(
+            "select count(*) from document d semi join raw_document r using (content_hash)"
+        ).fetchone()[0]

@@ -6,7 +6,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows.runs import up_to_date_run
+from flows.runs import kept_document_count, up_to_date_run
 from flows.sources import DocumentRef, discover, read_local
 from tests.conftest import SAMPLES, SEED_NAMES
 
@@ -93,3 +93,12 @@ def test_a_file_rejected_again_for_the_same_reason_is_unchanged(loaded, tmp_path
     with duckdb.connect(db) as con:  # rejected for another reason before: it may pass now, so it is work
         con.execute("update document set reason = 'cannot read file: Permission denied'")
     assert up_to_date_run(db, [str(folder)], refs) is None
+
+
+def test_a_rebuild_counts_the_documents_whose_bytes_are_kept(loaded, tmp_path):
+    _, db = loaded
+    db = _copy(db, tmp_path)
+    assert kept_document_count(db) == 2
+    with duckdb.connect(db) as con:  # a document whose raw bytes are gone cannot be re-derived
+        con.execute("delete from raw_document where content_hash = (select min(content_hash) from document)")
+    assert kept_document_count(db) == 1
