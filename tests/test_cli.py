@@ -56,6 +56,14 @@ def test_a_run_through_the_console_script(tmp_path, seed_dir):
     # the run's private Prefect API recorded the flow run, finished, in PREFECT_HOME's database
     with sqlite3.connect(tmp_path / "prefect" / "prefect.db") as prefect_db:
         assert prefect_db.execute("select state_type from flow_run").fetchall() == [("COMPLETED",)]
+    # the same warehouse re-derived from the raw bytes it keeps
+    rebuilt = run("rebuild", "--db", str(db), env_home=tmp_path / "prefect")
+    assert rebuilt.returncode == 0, rebuilt.stderr[-2000:]
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("select status, count(*) from document group by 1 order by 1").fetchall() == [
+            ("article", 2),
+            ("rejected", 1),
+        ]
 
 
 def test_a_run_with_nothing_to_do_needs_no_prefect(tmp_path, seed_dir):
