@@ -4,7 +4,6 @@ import argparse
 import os
 import subprocess
 import sys
-import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -92,22 +91,13 @@ def _prefect_api():
         url = os.environ["PREFECT_API_URL"]
 
         def answers() -> None:
-            """Returns once that server answers at all (any HTTP status: a hosted API may want
-            its key even for /health); _ApiUnavailable if nothing answers within 10 s."""
-            import httpx
+            """Returns once that server answers at all; _ApiUnavailable if not within 10 s."""
+            from flows.serve import wait_until_healthy
 
-            deadline = time.monotonic() + 10
-            with httpx.Client(timeout=3) as client:
-                while True:
-                    try:
-                        client.get(f"{url.rstrip('/')}/health")
-                        return
-                    except httpx.TransportError as exc:
-                        if time.monotonic() > deadline:
-                            raise _ApiUnavailable(
-                                f"Prefect's API at {url} (PREFECT_API_URL) does not answer"
-                            ) from exc
-                    time.sleep(0.5)
+            try:
+                wait_until_healthy(url, None, timeout=10, any_answer=True)
+            except RuntimeError as exc:
+                raise _ApiUnavailable(f"Prefect's API at {url} (PREFECT_API_URL) does not answer") from exc
 
         yield answers
         return

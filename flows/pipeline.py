@@ -447,7 +447,10 @@ def wirehouse_pipeline(
             raw = raw.filter(pl.col("reason").is_null() | (pl.col("reason") != NOT_MODIFIED))
             if not settings.reprocess:
                 skip = unchanged_sources(
-                    raw["source_uri"], raw["data"], known_documents(con, raw["source_uri"].to_list())
+                    raw["source_uri"],
+                    raw["data"],
+                    raw["reason"],
+                    known_documents(con, raw["source_uri"].to_list()),
                 )
                 unchanged_total += len(skip)
                 raw = raw.filter(~pl.col("source_uri").is_in(list(skip)))

@@ -11,7 +11,6 @@ import uuid
 from collections import Counter
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,21 +23,17 @@ if TYPE_CHECKING:
 
 
 def unchanged_sources(
-    uris: Iterable[str],
-    data: Iterable[bytes | None],
-    known: pl.DataFrame,
-    reasons: Iterable[str | None] | None = None,
+    uris: Iterable[str], data: Iterable[bytes | None], reasons: Iterable[str | None], known: pl.DataFrame
 ) -> set[str]:
-    """The sources among `uris` (with their bytes, `data`) that the warehouse holds with the same
-    bytes under this pipeline version (`known`, from known_documents). Given `reasons` (why each
-    source has no bytes, if it has none), a source that still has none, for the very reason the
-    warehouse recorded when it rejected it (a file still over the size limit, say), is
-    unchanged too: recording it again would write the same row."""
+    """The sources among `uris` that the warehouse holds unchanged under this pipeline version
+    (`known`, from known_documents): with the same bytes (`data`); or, having no bytes, rejected
+    for the very reason they have none now (`reasons`: a file still over the size limit, a page
+    still gone), since recording them again would write the same row."""
     current = [r for r in known.iter_rows(named=True) if r["pipeline_version"] == PIPELINE_VERSION]
     seen = {(r["source_uri"], r["content_hash"]) for r in current}
     rejected = {(r["source_uri"], r["reason"]) for r in current if r["status"] == "rejected"}
     out = set()
-    for uri, raw, reason in zip(uris, data, reasons if reasons is not None else repeat(None), strict=False):
+    for uri, raw, reason in zip(uris, data, reasons, strict=True):
         if raw is not None:
             if (uri, content_hash(raw)) in seen:
                 out.add(uri)
@@ -147,7 +142,7 @@ def up_to_date_run(
             ]
             uris = [doc.source_uri for doc in docs]
             held = unchanged_sources(
-                uris, [doc.data for doc in docs], known_documents(con, uris), [doc.reason for doc in docs]
+                uris, [doc.data for doc in docs], [doc.reason for doc in docs], known_documents(con, uris)
             )
             if not set(uris) <= held:
                 return None
