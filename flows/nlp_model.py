@@ -1,8 +1,12 @@
 """The one place the spaCy pipeline is loaded: once per worker process, then passed to transforms.
 
-Two stock components are given a faster way to the same result (`fast_components`); tests
-compare the results with the stock ones:
-- the attribute ruler: its Matcher over ~180 one-token patterns was 17% of spaCy's time;
+Three stock parts are given a faster way to the same result (`fast_components`); tests compare
+the results with the stock ones:
+- the model's matrix products: numpy's BLAS instead of thinc's default, BLIS, which runs the
+  shapes spaCy multiplies at ~55 GFLOP/s here against OpenBLAS's ~100 on one core (the tok2vec
+  layers went from 27 to 18 ms a page, spaCy as a whole ~17% faster, same annotations);
+- the attribute ruler: its Matcher over ~180 one-token patterns, then a Span and a Token per
+  match to set each attribute, was 17% of spaCy's time;
 - the rule lemmatizer: a Python call per token, ~9% of spaCy's time, though a token's lemma
   depends only on its form, part of speech and morphology.
 """
@@ -10,11 +14,14 @@ compare the results with the stock ones:
 import re
 from functools import lru_cache
 
+import numpy as np
 import spacy
 from spacy.attrs import DEP, IS_SPACE, LEMMA, LOWER, MORPH, ORTH, POS, TAG
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.strings import hash_string
+from thinc.api import use_ops
+from threadpoolctl import threadpool_limits
 
 
 @Language.component("paragraph_sentences")
@@ -73,9 +80,9 @@ class TableAttributeMatches:
     The stock `match` runs a Matcher of every pattern over every token. Nearly all the
     patterns test one token's tag, lower form, dependency and is-space flag, so their matches
     depend on those four values alone: they are worked out once per distinct combination and
-    looked up after that. Patterns of several tokens still go through a Matcher. The result is
-    the list the stock `match` returns, in its order, so the ruler's own `set_annotations`
-    applies it unchanged.
+    looked up after that. Patterns of several tokens still go through a Matcher. Called on a
+    doc, the result is the list the stock `match` returns, in its order (the tests compare
+    them); `TableAttributeRuler` uses its parts.
     """
 
     def __init__(self, ruler):
@@ -132,20 +139,110 @@ class TableAttributeMatches:
         found = formless + self._matching(self.rules_by_lower.get(values["LOWER"], []), values)
         return sorted({(attr_id, match_id) for attr_id, match_id, _ in found})
 
+    def rules(self, key: tuple[int, int, int, int]) -> list[tuple[int, int]]:
+        """(attribute id, match id) of the one-token rules a token of this key matches, in order;
+        the key's lower form is 0 unless some rule names it."""
+        rules = self.table.get(key)
+        if rules is None:
+            rules = self.table[key] = self._rules_for(key)
+        return rules
+
+    def spanning(self, doc) -> list[tuple[int, int, int, int]]:
+        """The matches of the patterns of several tokens (or tests the table cannot answer)."""
+        return [
+            (int(self.strings[match_id]), match_id, start, end)
+            for match_id, start, end in self.matcher(doc, allow_missing=True)
+        ]
+
     def __call__(self, doc) -> list[tuple[int, int, int, int]]:
         named = self.named_forms
         matches = []
         for i, (tag, lower, dep, is_space) in enumerate(doc.to_array([TAG, LOWER, DEP, IS_SPACE]).tolist()):
-            key = (tag, lower if lower in named else 0, dep, is_space)
-            rules = self.table.get(key)
-            if rules is None:
-                rules = self.table[key] = self._rules_for(key)
-            for attr_id, match_id in rules:
+            for attr_id, match_id in self.rules((tag, lower if lower in named else 0, dep, is_space)):
                 matches.append((attr_id, match_id, i, i + 1))
-        for match_id, start, end in self.matcher(doc, allow_missing=True):
-            matches.append((int(self.strings[match_id]), match_id, start, end))
+        matches.extend(self.spanning(doc))
         matches.sort()
         return matches
+
+
+class TableAttributeRuler:
+    """The attribute ruler's annotations, worked out per distinct token and written as columns.
+
+    The stock component applies each match through a Span and a Token, several times per token
+    (most tokens match a tag-map rule and a word rule). What the one-token rules leave on a token
+    depends on its tag, lower form, dependency and is-space flag alone (the keys of
+    `TableAttributeMatches`), so it is merged once per distinct key, in the ruler's order, and the
+    doc's columns are written in one go. A token a pattern of several tokens points at gets all
+    its rules applied one by one, in the order the stock `set_annotations` applies them.
+    """
+
+    COLUMNS = (LEMMA, POS, TAG, DEP, MORPH)
+
+    def __init__(self, ruler):
+        self.matches = TableAttributeMatches(ruler)
+        self.attrs = ruler.attrs
+        self.indices = ruler.indices
+        self.column = {attr: j for j, attr in enumerate(self.COLUMNS)}
+        self.named_forms = np.fromiter(self.matches.named_forms, dtype=np.uint64)
+        self.merged: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}  # key -> (columns set, values)
+
+    @staticmethod
+    def handles(ruler) -> bool:
+        """Whether every rule sets only token columns this class writes (no extension attributes,
+        no NORM), the only kind it can stand in for."""
+        return all(set(attrs) <= set(TableAttributeRuler.COLUMNS) for attrs in ruler.attrs)
+
+    def _apply(self, row: np.ndarray, attr_ids) -> None:
+        for attr_id in attr_ids:
+            for attr, value in self.attrs[attr_id].items():
+                row[self.column[attr]] = value
+
+    def _merged(self, key: tuple) -> tuple[np.ndarray, np.ndarray]:
+        found = self.merged.get(key)
+        if found is None:
+            values = np.zeros(len(self.COLUMNS), dtype=np.uint64)
+            mask = np.zeros(len(self.COLUMNS), dtype=bool)
+            for attr_id, _ in self.matches.rules(key):
+                for attr, value in self.attrs[attr_id].items():
+                    values[self.column[attr]] = value
+                    mask[self.column[attr]] = True
+            found = self.merged[key] = (mask, values)
+        return found
+
+    def __call__(self, doc):
+        if not len(doc):
+            return doc
+        keys = doc.to_array([TAG, LOWER, DEP, IS_SPACE])
+        keys[:, 1] = np.where(np.isin(keys[:, 1], self.named_forms), keys[:, 1], 0)
+        distinct, inverse = np.unique(keys, axis=0, return_inverse=True)
+        inverse = inverse.reshape(-1)
+        merged = [self._merged(tuple(key)) for key in distinct.tolist()]
+        masks = np.array([mask for mask, _ in merged])
+        values = np.array([value for _, value in merged])
+        before = doc.to_array(list(self.COLUMNS))
+        after = np.where(masks[inverse], values[inverse], before)
+        # tokens a longer pattern points at: every rule of theirs, in the stock order
+        spanning: dict[int, list[tuple]] = {}
+        for attr_id, match_id, start, end in self.matches.spanning(doc):
+            index = self.indices[attr_id]
+            target = start + index if index >= 0 else end + index
+            if not start <= target < end:
+                raise ValueError(f"attribute ruler pattern {attr_id}: index {index} outside its match")
+            spanning.setdefault(target, []).append((attr_id, match_id, start, end))
+        for i, found in spanning.items():
+            rules = [
+                (attr_id, match_id, i, i + 1)
+                for attr_id, match_id in self.matches.rules(tuple(keys[i].tolist()))
+            ]
+            row = before[i].copy()
+            self._apply(row, [attr_id for attr_id, *_ in sorted(rules + found)])
+            after[i] = row
+        changed = (after != before).any(axis=0)
+        if changed.any():
+            doc.from_array(
+                [attr for attr, on in zip(self.COLUMNS, changed, strict=True) if on], after[:, changed]
+            )
+        return doc
 
 
 class TableLemmas:
@@ -181,6 +278,12 @@ class TableLemmas:
         return doc
 
 
+@Language.factory("table_attribute_ruler")
+def table_attribute_ruler(nlp: Language, name: str) -> TableAttributeRuler:
+    """The pipeline's attribute ruler, answered from tables (added in its place by load_nlp)."""
+    return TableAttributeRuler(nlp.get_pipe("attribute_ruler"))
+
+
 @Language.factory("table_lemmatizer")
 def table_lemmatizer(nlp: Language, name: str) -> TableLemmas:
     """The pipeline's rule lemmatizer, answered from a table (added in its place by load_nlp)."""
@@ -194,12 +297,23 @@ def load_nlp(model_name: str, fast_components: bool = True) -> Language:
     NER feeds entities; the parser feeds claims and events (speaker, content, actor, target);
     the lemmatizer gives the lexicon keys. Paragraph breaks are made sentence breaks before parsing.
     """
-    nlp = spacy.load(model_name)
+    if fast_components:
+        # One BLAS thread: a run's parallelism is a worker process per core, and BLAS threads
+        # on top made two workers fight over both cores (spaCy ~1.8x slower, measured).
+        threadpool_limits(limits=1, user_api="blas")
+        with use_ops("numpy", use_blis=False):  # each layer keeps the ops it was built with
+            nlp = spacy.load(model_name)
+    else:
+        nlp = spacy.load(model_name)
     if "parser" in nlp.pipe_names and "paragraph_sentences" not in nlp.pipe_names:
         nlp.add_pipe("paragraph_sentences", before="parser")
-    if fast_components and "attribute_ruler" in nlp.pipe_names:
-        ruler = nlp.get_pipe("attribute_ruler")
-        ruler.match = TableAttributeMatches(ruler)
+    if (
+        fast_components
+        and "attribute_ruler" in nlp.pipe_names
+        and TableAttributeRuler.handles(nlp.get_pipe("attribute_ruler"))
+    ):
+        nlp.add_pipe("table_attribute_ruler", before="attribute_ruler")
+        nlp.remove_pipe("attribute_ruler")
     if fast_components and "lemmatizer" in nlp.pipe_names and nlp.get_pipe("lemmatizer").mode == "rule":
         nlp.add_pipe("table_lemmatizer", before="lemmatizer")
         nlp.remove_pipe("lemmatizer")

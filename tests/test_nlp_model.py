@@ -1,11 +1,11 @@
-"""The loaded pipeline: the attribute ruler's table matches and the table lemmatizer's lemmas are
-exactly spaCy's own."""
+"""The loaded pipeline: the attribute ruler's table matches and annotations, the table lemmatizer's
+lemmas and the matrix products on numpy's BLAS give exactly spaCy's own annotations."""
 
 from pathlib import Path
 
 import pytest
 
-from flows.nlp_model import TableAttributeMatches, TableLemmas, load_nlp
+from flows.nlp_model import TableAttributeMatches, TableAttributeRuler, TableLemmas, load_nlp
 from flows.settings import Settings
 from transforms.extract import extract_page
 
@@ -46,7 +46,8 @@ def test_table_matches_are_the_attribute_rulers_own(stock_nlp):
 
 
 def test_fast_pipeline_annotates_as_the_stock_one(nlp, stock_nlp):
-    assert isinstance(nlp.get_pipe("attribute_ruler").match, TableAttributeMatches)
+    assert isinstance(nlp.get_pipe("table_attribute_ruler"), TableAttributeRuler)
+    assert "attribute_ruler" not in nlp.pipe_names and "attribute_ruler" in stock_nlp.pipe_names
     assert "lemmatizer" not in nlp.pipe_names
     assert isinstance(nlp.get_pipe("table_lemmatizer"), TableLemmas)
     assert "lemmatizer" in stock_nlp.pipe_names
@@ -66,3 +67,37 @@ def test_table_lemmatizer_keeps_the_lemmas_the_attribute_ruler_set(nlp):
     assert [t.lemma_ for t in doc if t.text == "'d"] == ["would", "would"]
     assert [t.lemma_ for t in doc if t.text in ("say", "go", "agree")] == ["say", "go", "agree"]
     assert nlp("He was hoping the uses would last.")[2].lemma_ == "hope"
+
+
+def test_fast_pipeline_multiplies_on_numpys_blas_with_one_thread(nlp, stock_nlp):
+    from threadpoolctl import threadpool_info
+
+    def blis_layers(pipeline):
+        return [
+            (name, layer.name)
+            for name, component in pipeline.pipeline
+            if hasattr(getattr(component, "model", None), "walk")
+            for layer in component.model.walk()
+            if getattr(layer.ops, "use_blis", False)
+        ]
+
+    # the parser's and NER's output layers score the states through their own C loop, not ops
+    assert {layer for _, layer in blis_layers(nlp)} <= {"linear"}
+    assert len(blis_layers(stock_nlp)) > 20
+    assert all(pool["num_threads"] == 1 for pool in threadpool_info() if pool["user_api"] == "blas")
+
+
+def test_table_attribute_ruler_applies_longer_patterns_in_the_stock_order(nlp, stock_nlp):
+    text = "Let's go: there is time, they gonna wait, y'all know it ain't so. Nothin' was said."
+    fast, stock = nlp(text), stock_nlp(text)
+    ruler = nlp.get_pipe("table_attribute_ruler")
+    assert ruler.matches.spanning(fast), "the text holds matches of several tokens"
+    assert [(t.pos_, str(t.morph), t.lemma_) for t in fast] == [
+        (t.pos_, str(t.morph), t.lemma_) for t in stock
+    ]
+    assert [t.lemma_ for t in fast if t.lower_ in ("'s", "gon", "ai", "nothin'")] == [
+        "us",
+        "go",
+        "be",
+        "nothing",
+    ]
