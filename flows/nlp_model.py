@@ -19,17 +19,20 @@ import spacy
 from spacy.attrs import DEP, IS_SPACE, LEMMA, LOWER, MORPH, ORTH, POS, TAG
 from spacy.language import Language
 from spacy.matcher import Matcher
-from spacy.strings import hash_string
+from spacy.strings import get_string_id
 from thinc.api import use_ops
 from threadpoolctl import threadpool_limits
 
 
 @Language.component("paragraph_sentences")
 def paragraph_sentences(doc):
-    """A line break always ends a sentence: headings, list items and datelines are not run-ons."""
-    for token in doc[1:]:
-        if "\n" in doc[token.i - 1].text or "\n" in doc[token.i - 1].whitespace_:
-            token.is_sent_start = True
+    """A line break always ends a sentence: headings, list items and datelines are not run-ons.
+    spaCy's tokenizer splits text wherever it turns from whitespace to not (a token's trailing
+    space is one " " at most), so a line break only ever sits in a whitespace token: only those
+    are looked at, not every token of the doc."""
+    for i in np.flatnonzero(doc.to_array([IS_SPACE])[:-1]).tolist():
+        if "\n" in doc[i].text:
+            doc[i + 1].is_sent_start = True
     return doc
 
 
@@ -37,6 +40,7 @@ def paragraph_sentences(doc):
 # the attribute id to read them by; anything else stays with spaCy's Matcher.
 _TABLE_KEYS = {"TAG": TAG, "LOWER": LOWER, "DEP": DEP, "IS_SPACE": IS_SPACE}
 _TABLE_PREDICATES = {"IN", "NOT_IN", "REGEX"}
+_COLUMN_OF = {"TAG": 0, "LOWER": 1, "DEP": 2, "IS_SPACE": 3}  # in doc.to_array([TAG, LOWER, DEP, IS_SPACE])
 
 
 def _is_table_pattern(pattern: list[dict]) -> bool:
@@ -54,6 +58,26 @@ def _is_table_pattern(pattern: list[dict]) -> bool:
         if key == "LOWER" and isinstance(value, dict) and set(value) != {"IN"}:
             return False
     return True
+
+
+def _is_column_pattern(pattern: list[dict]) -> bool:
+    """A pattern of fixed length (no operators) whose tokens test only the table's attributes,
+    by a string, a flag, IN, NOT_IN or REGEX: its matches can be read off the doc's columns."""
+    for spec in pattern:
+        for key, value in spec.items():
+            if key not in _TABLE_KEYS:
+                return False
+            if key == "IS_SPACE":
+                if not isinstance(value, bool):
+                    return False
+            elif isinstance(value, dict):
+                if not value or not set(value) <= _TABLE_PREDICATES:
+                    return False
+                if not all(isinstance(v, str) for k in ("IN", "NOT_IN") for v in value.get(k, [])):
+                    return False
+            elif not isinstance(value, str):
+                return False
+    return bool(pattern)
 
 
 def _value_matches(spec, value) -> bool:
@@ -80,7 +104,8 @@ class TableAttributeMatches:
     The stock `match` runs a Matcher of every pattern over every token. Nearly all the
     patterns test one token's tag, lower form, dependency and is-space flag, so their matches
     depend on those four values alone: they are worked out once per distinct combination and
-    looked up after that. Patterns of several tokens still go through a Matcher. Called on a
+    looked up after that. Patterns of several tokens are found from the doc's columns when
+    they test the same attributes (`spanning`), by a Matcher otherwise. Called on a
     doc, the result is the list the stock `match` returns, in its order (the tests compare
     them); `TableAttributeRuler` uses its parts.
     """
@@ -88,6 +113,8 @@ class TableAttributeMatches:
     def __init__(self, ruler):
         self.strings = ruler.vocab.strings
         self.table_rules: list[tuple[int, int, dict]] = []  # (attribute id, match id, token pattern)
+        # longer patterns: found from the doc's columns, or (any other kind) by a Matcher
+        self.column_rules: list[tuple[int, int, list[dict]]] = []
         self.matcher = Matcher(ruler.vocab)
         for attr_id, entry in enumerate(ruler.patterns):
             match_id = self.strings[str(attr_id)]
@@ -95,6 +122,8 @@ class TableAttributeMatches:
             for pattern in entry["patterns"]:
                 if _is_table_pattern(pattern) and entry["index"] in (0, -1):
                     self.table_rules.append((attr_id, match_id, pattern[0]))
+                elif _is_column_pattern(pattern):
+                    self.column_rules.append((attr_id, match_id, pattern))
                 else:
                     spanning.append(pattern)
             if spanning:
@@ -113,7 +142,7 @@ class TableAttributeMatches:
         # The table is keyed by the lower form only for forms some rule names: every other word
         # shares its tag/dependency/space entry, so the table stays small however many words a
         # worker reads.
-        self.named_forms = {hash_string(form) for form in self.rules_by_lower}
+        self.named_forms = {get_string_id(form) for form in self.rules_by_lower}
         self.formless: dict[tuple, list] = {}
         self.table: dict[tuple, list[tuple[int, int]]] = {}
 
@@ -147,12 +176,54 @@ class TableAttributeMatches:
             rules = self.table[key] = self._rules_for(key)
         return rules
 
-    def spanning(self, doc) -> list[tuple[int, int, int, int]]:
-        """The matches of the patterns of several tokens (or tests the table cannot answer)."""
-        return [
-            (int(self.strings[match_id]), match_id, start, end)
-            for match_id, start, end in self.matcher(doc, allow_missing=True)
-        ]
+    def _token_mask(self, spec: dict, columns: np.ndarray) -> np.ndarray:
+        """Which tokens pass one token's tests, as the Matcher evaluates them (strings by their
+        ids, REGEX searched in the attribute's text), from the columns TAG, LOWER, DEP, IS_SPACE."""
+        mask = np.ones(len(columns), dtype=bool)
+        for key, value in spec.items():
+            column = columns[:, _COLUMN_OF[key]]
+            if key == "IS_SPACE":
+                mask &= (column != 0) == value
+            elif isinstance(value, str):
+                mask &= column == get_string_id(value)
+            else:
+                if "IN" in value:
+                    mask &= np.isin(column, [get_string_id(v) for v in value["IN"]])
+                if "NOT_IN" in value:
+                    mask &= ~np.isin(column, [get_string_id(v) for v in value["NOT_IN"]])
+                if "REGEX" in value:
+                    regex = _regex(value["REGEX"])
+                    distinct, inverse = np.unique(column, return_inverse=True)
+                    found = [bool(regex.search(self.strings[v])) for v in distinct.tolist()]
+                    mask &= np.array(found, dtype=bool)[inverse.reshape(-1)]
+        return mask
+
+    def spanning(self, doc, columns: np.ndarray | None = None) -> list[tuple[int, int, int, int]]:
+        """The matches of the patterns the table does not answer (those of several tokens):
+        (attribute id, match id, start, end), unordered. `columns`: the doc's TAG, LOWER, DEP and
+        IS_SPACE array, if the caller has it."""
+        found = set()
+        if self.column_rules and len(doc):
+            if columns is None:
+                columns = doc.to_array([TAG, LOWER, DEP, IS_SPACE])
+            for attr_id, match_id, pattern in self.column_rules:
+                starts = len(doc) - len(pattern) + 1
+                if starts <= 0:
+                    continue
+                ok = np.ones(starts, dtype=bool)
+                for offset, spec in enumerate(pattern):
+                    ok &= self._token_mask(spec, columns)[offset : offset + starts]
+                    if not ok.any():
+                        break
+                found.update(
+                    (attr_id, match_id, start, start + len(pattern)) for start in np.flatnonzero(ok).tolist()
+                )
+        if len(self.matcher):
+            found.update(
+                (int(self.strings[match_id]), match_id, start, end)
+                for match_id, start, end in self.matcher(doc, allow_missing=True)
+            )
+        return list(found)
 
     def __call__(self, doc) -> list[tuple[int, int, int, int]]:
         named = self.named_forms
@@ -212,7 +283,8 @@ class TableAttributeRuler:
     def __call__(self, doc):
         if not len(doc):
             return doc
-        keys = doc.to_array([TAG, LOWER, DEP, IS_SPACE])
+        columns = doc.to_array([TAG, LOWER, DEP, IS_SPACE])
+        keys = columns.copy()
         keys[:, 1] = np.where(np.isin(keys[:, 1], self.named_forms), keys[:, 1], 0)
         distinct, inverse = np.unique(keys, axis=0, return_inverse=True)
         inverse = inverse.reshape(-1)
@@ -223,7 +295,7 @@ class TableAttributeRuler:
         after = np.where(masks[inverse], values[inverse], before)
         # tokens a longer pattern points at: every rule of theirs, in the stock order
         spanning: dict[int, list[tuple]] = {}
-        for attr_id, match_id, start, end in self.matches.spanning(doc):
+        for attr_id, match_id, start, end in self.matches.spanning(doc, columns):
             index = self.indices[attr_id]
             target = start + index if index >= 0 else end + index
             if not start <= target < end:

@@ -101,3 +101,24 @@ def test_table_attribute_ruler_applies_longer_patterns_in_the_stock_order(nlp, s
         "be",
         "nothing",
     ]
+
+
+def test_paragraph_sentences_starts_a_sentence_after_every_line_break(nlp):
+    from flows.nlp_model import paragraph_sentences
+
+    texts = _texts() + [
+        "a\n\nb",
+        "\n\nx y\n",
+        "x \n y",
+        "one.\ntwo",
+        "x",
+        "",
+        "\n",
+        "a \n\n b\n",
+        "a\tb\r\nc",
+    ]
+    for text in texts:
+        doc = paragraph_sentences(nlp.make_doc(text))
+        after_break = [i + 1 for i, t in enumerate(doc[:-1]) if "\n" in t.text or "\n" in t.whitespace_]
+        assert [t.i for t in doc[1:] if t.is_sent_start] == after_break, text
+    assert [t.text for t in doc if t.is_sent_start] == ["a", "c"]  # "a\tb\r\nc": the tab breaks nothing
