@@ -30,7 +30,7 @@ def paragraph_sentences(doc):
     spaCy's tokenizer splits text wherever it turns from whitespace to not (a token's trailing
     space is one " " at most), so a line break only ever sits in a whitespace token: only those
     are looked at, not every token of the doc."""
-    for i in np.flatnonzero(doc.to_array([IS_SPACE])[:-1]).tolist():
+    for i in np.flatnonzero(doc.to_array(IS_SPACE)[:-1]).tolist():
         if "\n" in doc[i].text:
             doc[i + 1].is_sent_start = True
     return doc
@@ -40,7 +40,9 @@ def paragraph_sentences(doc):
 # the attribute id to read them by; anything else stays with spaCy's Matcher.
 _TABLE_KEYS = {"TAG": TAG, "LOWER": LOWER, "DEP": DEP, "IS_SPACE": IS_SPACE}
 _TABLE_PREDICATES = {"IN", "NOT_IN", "REGEX"}
-_COLUMN_OF = {"TAG": 0, "LOWER": 1, "DEP": 2, "IS_SPACE": 3}  # in doc.to_array([TAG, LOWER, DEP, IS_SPACE])
+# the doc's columns of those attributes, as read by doc.to_array(_KEY_COLUMNS), and each one's place
+_KEY_COLUMNS = list(_TABLE_KEYS.values())
+_COLUMN_OF = {key: i for i, key in enumerate(_TABLE_KEYS)}
 
 
 def _is_table_pattern(pattern: list[dict]) -> bool:
@@ -178,7 +180,7 @@ class TableAttributeMatches:
 
     def _token_mask(self, spec: dict, columns: np.ndarray) -> np.ndarray:
         """Which tokens pass one token's tests, as the Matcher evaluates them (strings by their
-        ids, REGEX searched in the attribute's text), from the columns TAG, LOWER, DEP, IS_SPACE."""
+        ids, REGEX searched in the attribute's text), from the `_KEY_COLUMNS` array."""
         mask = np.ones(len(columns), dtype=bool)
         for key, value in spec.items():
             column = columns[:, _COLUMN_OF[key]]
@@ -200,12 +202,12 @@ class TableAttributeMatches:
 
     def spanning(self, doc, columns: np.ndarray | None = None) -> list[tuple[int, int, int, int]]:
         """The matches of the patterns the table does not answer (those of several tokens):
-        (attribute id, match id, start, end), unordered. `columns`: the doc's TAG, LOWER, DEP and
-        IS_SPACE array, if the caller has it."""
+        (attribute id, match id, start, end), unordered. `columns`: the doc's `_KEY_COLUMNS` array,
+        if the caller has it."""
         found = set()
         if self.column_rules and len(doc):
             if columns is None:
-                columns = doc.to_array([TAG, LOWER, DEP, IS_SPACE])
+                columns = doc.to_array(_KEY_COLUMNS)
             for attr_id, match_id, pattern in self.column_rules:
                 starts = len(doc) - len(pattern) + 1
                 if starts <= 0:
@@ -228,7 +230,7 @@ class TableAttributeMatches:
     def __call__(self, doc) -> list[tuple[int, int, int, int]]:
         named = self.named_forms
         matches = []
-        for i, (tag, lower, dep, is_space) in enumerate(doc.to_array([TAG, LOWER, DEP, IS_SPACE]).tolist()):
+        for i, (tag, lower, dep, is_space) in enumerate(doc.to_array(_KEY_COLUMNS).tolist()):
             for attr_id, match_id in self.rules((tag, lower if lower in named else 0, dep, is_space)):
                 matches.append((attr_id, match_id, i, i + 1))
         matches.extend(self.spanning(doc))
@@ -283,7 +285,7 @@ class TableAttributeRuler:
     def __call__(self, doc):
         if not len(doc):
             return doc
-        columns = doc.to_array([TAG, LOWER, DEP, IS_SPACE])
+        columns = doc.to_array(_KEY_COLUMNS)
         keys = columns.copy()
         keys[:, 1] = np.where(np.isin(keys[:, 1], self.named_forms), keys[:, 1], 0)
         distinct, inverse = np.unique(keys, axis=0, return_inverse=True)
