@@ -1,11 +1,18 @@
 """The loaded pipeline: the attribute ruler's table matches and annotations, the table lemmatizer's
-lemmas and the matrix products on numpy's BLAS give exactly spaCy's own annotations."""
+lemmas, the matrix products on numpy's BLAS and the inference-only layers give exactly spaCy's
+own annotations."""
 
 from pathlib import Path
 
 import pytest
 
-from flows.nlp_model import TableAttributeMatches, TableAttributeRuler, TableLemmas, load_nlp
+from flows.nlp_model import (
+    INFERENCE_FORWARDS,
+    TableAttributeMatches,
+    TableAttributeRuler,
+    TableLemmas,
+    load_nlp,
+)
 from flows.settings import Settings
 from transforms.extract import extract_page
 
@@ -122,3 +129,66 @@ def test_paragraph_sentences_starts_a_sentence_after_every_line_break(nlp):
         after_break = [i + 1 for i, t in enumerate(doc[:-1]) if "\n" in t.text or "\n" in t.whitespace_]
         assert [t.i for t in doc[1:] if t.is_sent_start] == after_break, text
     assert [t.text for t in doc if t.is_sent_start] == ["a", "c"]  # "a\tb\r\nc": the tab breaks nothing
+
+
+def _tok2vec_networks(pipeline) -> list:
+    return [pipeline.get_pipe("tok2vec").model, pipeline.get_pipe("ner").model.get_ref("tok2vec")]
+
+
+def test_token_vectors_of_the_inference_layers_are_thincs_own(nlp, stock_nlp):
+    import numpy as np
+
+    layers = [layer for model in _tok2vec_networks(nlp) for layer in model.walk()]
+    changed = [layer for layer in layers if layer._func in INFERENCE_FORWARDS.values()]
+    assert len(changed) == 20, (
+        "each network's mixing layer and 4 convolutions: a maxout and a layer norm each"
+    )
+    assert not any(
+        layer._func in INFERENCE_FORWARDS.values()
+        for model in _tok2vec_networks(stock_nlp)
+        for layer in model.walk()
+    )
+    docs = [nlp.make_doc(text) for text in _texts()]
+    fast = [model.predict(docs) for model in _tok2vec_networks(nlp)]
+    thincs_own = {faster: stock for stock, faster in INFERENCE_FORWARDS.items()}
+    try:  # the same pipeline (same ops) with thinc's forwards back
+        for layer in changed:
+            layer._func = thincs_own[layer._func]
+        stock = [model.predict(docs) for model in _tok2vec_networks(nlp)]
+    finally:
+        for layer in changed:
+            layer._func = INFERENCE_FORWARDS[layer._func]
+    for got, expected in zip(fast, stock, strict=True):
+        for one, other in zip(got, expected, strict=True):
+            assert one.shape == other.shape and np.array_equal(one, other), "bit for bit"
+
+
+def test_inference_layers_train_as_thincs_own():
+    import numpy as np
+    from thinc.api import LayerNorm, Maxout, NumpyOps
+
+    from flows.nlp_model import inference_forwards
+
+    class OneModel:  # what inference_forwards walks: a pipeline's components and their models
+        def __init__(self, model):
+            self.pipeline = [("layer", type("Component", (), {"model": model})())]
+
+    X = np.random.default_rng(7).standard_normal((50, 12)).astype("float32")
+    X[3] = X[3, 0]  # a row of equal values: pieces tie, the variance is 0
+    for make in (lambda: Maxout(8, 12, nP=3), lambda: LayerNorm(12)):
+        stock, fast = make(), make()
+        for model in (stock, fast):
+            model.ops = NumpyOps()
+            model.initialize(X=X)
+        fast.set_param(
+            *(("W", stock.get_param("W")) if fast.name == "maxout" else ("G", stock.get_param("G")))
+        )
+        fast.set_param("b", stock.get_param("b"))
+        assert inference_forwards(OneModel(fast)) == 1
+        assert np.array_equal(fast.predict(X), stock.predict(X))
+        (y_fast, grad_fast), (y_stock, grad_stock) = fast.begin_update(X), stock.begin_update(X)
+        dY = np.ones_like(y_stock)
+        assert np.array_equal(y_fast, y_stock) and np.array_equal(grad_fast(dY), grad_stock(dY))
+        _, no_gradient = fast(X, is_train=False)
+        with pytest.raises(ValueError, match="is_train=False"):
+            no_gradient(dY)
