@@ -25,6 +25,7 @@ import polars as pl
 from transforms.entities import ROLE_WORDS
 from transforms.ids import stable_id
 from transforms.schemas import CLAIM
+from transforms.tokens import in_sentence, tokens_with
 
 # lemma -> how its content is found. "clause": a that-clause or reported clause (the verb is not
 # part of the content). "act": the verb phrase itself is the claim ("accused X of Y").
@@ -139,6 +140,8 @@ ACT_VERBS = {
     "underline",
     "underscore",
 }
+# every lemma a claim can hang on
+CLAIM_VERBS = frozenset(REPORTING_VERBS) | frozenset(ACT_VERBS)
 # Topic verbs whose noun object is the content without the verb ("stressed the need for ...").
 TOPIC_VERBS = {"emphasise", "emphasize", "stress", "highlight", "underline", "underscore", "note", "mention"}
 # Verbs that report only with a clause: with a noun object they are actions, not statements.
@@ -504,14 +507,14 @@ class _Speakers:
                 self.statement_issuer = (speaker, entity_id)
 
 
-def _speaker_forms(doc) -> list[tuple[str, int, int]]:
-    """Every subject of a reporting verb in the article, so a short role finds its fullest form."""
+def _speaker_forms(doc, verbs: list[int]) -> list[tuple[str, int, int]]:
+    """Every subject of a reporting verb in the article (`verbs`: the indices of the tokens whose
+    lemma is one), so a short role finds its fullest form."""
     forms = []
-    for token in doc:
-        if _lemma(token) in REPORTING_VERBS or _lemma(token) in ACT_VERBS:
-            subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
-            if subject is not None and subject.lower_ not in PRONOUNS:
-                forms.append(_speaker_phrase(subject))
+    for i in verbs:
+        subject = next((c for c in doc[i].children if c.dep_ == "nsubj"), None)
+        if subject is not None and subject.lower_ not in PRONOUNS:
+            forms.append(_speaker_phrase(subject))
     return forms
 
 
@@ -521,7 +524,10 @@ def extract_claims(doc, text: str, mentions: list[dict]) -> list[Claim]:
     `mentions`: the article's resolved entity mentions (start, end, label, canonical, entity_id).
     """
     speakers = _Speakers(text, mentions)
-    speakers.forms = _speaker_forms(doc)
+    # the only tokens the rules below can fire on: every other one is skipped by them
+    verbs = tokens_with(doc, lemmas=CLAIM_VERBS)
+    according = tokens_with(doc, forms=("according",))
+    speakers.forms = _speaker_forms(doc, verbs)
     regions = quote_regions(text)
     claims: list[Claim] = []
     covered: list[tuple[int, int]] = []  # content spans already claimed: nested verbs inside are skipped
@@ -531,9 +537,9 @@ def extract_claims(doc, text: str, mentions: list[dict]) -> list[Claim]:
     for s_index, sent in enumerate(sentences):
         sent_text = sent.text.strip()
         found_here: list[Claim] = []
-        for verb in sent:
+        for verb in (doc[i] for i in in_sentence(verbs, sent)):
             lemma = _lemma(verb)
-            if verb.pos_ not in ("VERB", "AUX") or (lemma not in REPORTING_VERBS and lemma not in ACT_VERBS):
+            if verb.pos_ not in ("VERB", "AUX"):
                 continue
             if any(s <= verb.idx < e for s, e in covered):
                 continue
@@ -642,7 +648,7 @@ def extract_claims(doc, text: str, mentions: list[dict]) -> list[Claim]:
             speakers.remember(claim.speaker, claim.speaker_entity_id, sent_text, sent.end_char)
 
         if not found_here:
-            found_here.extend(_according_to(sent, text, speakers, s_index))
+            found_here.extend(_according_to(sent, in_sentence(according, sent), text, speakers, s_index))
         if not found_here and previous_quote_claim is not None:
             # a quotation continuing after its attribution (“…,” he said. “…”)
             stripped = sent.text.strip()
@@ -672,13 +678,11 @@ def extract_claims(doc, text: str, mentions: list[dict]) -> list[Claim]:
     return claims
 
 
-def _according_to(sent, text: str, speakers: _Speakers, s_index: int) -> list[Claim]:
-    for token in sent:
-        if (
-            token.lower_ == "according"
-            and token.i + 1 < len(token.doc)
-            and token.doc[token.i + 1].lower_ == "to"
-        ):
+def _according_to(sent, according: list[int], text: str, speakers: _Speakers, s_index: int) -> list[Claim]:
+    """The claim of an "according to X" in the sentence (`according`: the indices of its tokens
+    "according"), or none."""
+    for token in (sent.doc[i] for i in according):
+        if token.i + 1 < len(token.doc) and token.doc[token.i + 1].lower_ == "to":
             to = token.doc[token.i + 1]
             sources = [c for c in to.children if c.dep_ == "pobj"] or [
                 c for c in token.children if c.dep_ == "pobj"

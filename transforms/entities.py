@@ -17,6 +17,7 @@ import polars as pl
 from transforms.gazetteer import PEOPLE_VARIANTS, country_name, curated_name, fold, is_city
 from transforms.ids import stable_id
 from transforms.schemas import ENTITY, ENTITY_MENTION
+from transforms.tokens import tokens_with
 
 NAMED_TYPES = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"}
 PLACE_TYPES = {"GPE", "LOC", "FAC"}
@@ -481,8 +482,8 @@ def _model_mentions(doc, text: str, sent_starts: list[int]) -> list[Mention]:
 def _group_name_mentions(doc, text: str, sent_starts: list[int]) -> list[Mention]:
     """Proper names the model missed that a group noun marks: "the Gul Bahadur group"."""
     found = []
-    for token in doc:
-        if token.lower_ not in GROUP_NOUNS or token.i == 0:
+    for token in (doc[i] for i in tokens_with(doc, forms=GROUP_NOUNS)):
+        if token.i == 0:
             continue
         names = []
         j = token.i - 1

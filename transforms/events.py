@@ -13,6 +13,7 @@ import polars as pl
 from transforms.dates import is_datable, resolve
 from transforms.ids import stable_id
 from transforms.schemas import EVENT
+from transforms.tokens import in_sentence, tokens_with
 
 PLOVER_TYPES = (
     "AGREE",
@@ -283,6 +284,9 @@ NEEDS_DATE = {
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 # Word forms whose lemma is a trigger but which name no happening ("according to" is not an accord).
 NOT_TRIGGERS = {"according", "accordingly"}
+# the lemmas a trigger can have (a phrase's verb included), and its forms: `_trigger` finds none elsewhere
+TRIGGER_LEMMAS = frozenset(TRIGGERS) | frozenset(verb for verb, _ in PHRASE_TRIGGERS)
+TRIGGER_FORMS = frozenset(TRIGGERS)
 
 
 def _trigger(token) -> tuple[str, str] | None:
@@ -555,10 +559,11 @@ def extract_events(doc, text: str, published, mentions: list[dict]) -> list[dict
     events: dict[tuple, dict] = {}
     anchor = None  # the last day the article has dated: "a day after" counts from it
     entities_in = _entities_by_sentence(doc)
+    candidates = tokens_with(doc, lemmas=TRIGGER_LEMMAS, forms=TRIGGER_FORMS)
     for sent in doc.sents:
         sentence_entities = entities_in.get(sent.start, [])
         triggers = {}
-        for token in sent:
+        for token in (doc[i] for i in in_sentence(candidates, sent)):
             found = _trigger(token)
             if found:
                 triggers[token.i] = found
