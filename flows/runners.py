@@ -64,6 +64,23 @@ def warm_worker(model_name: str) -> None:
     from flows.nlp_model import load_nlp
 
     load_nlp(model_name)
+    keep_one_api_client()
+
+
+def keep_one_api_client() -> None:
+    """Makes every task run in this worker use one Prefect API client, kept for the worker's life.
+
+    Each task run in a pool worker otherwise builds its own clients, and each client a TLS context
+    that parses certifi's ~150 CA certificates (~50 ms here) even for a plain-HTTP API: 78 of them
+    in a 600-page run, ~4 s of the workers' CPU. An open `SyncClientContext` is Prefect's own way
+    to share one: `get_client` returns its client. Only when the API's address is known in this
+    process: with none, creating a client would start a temporary API of its own."""
+    from prefect.context import SyncClientContext
+    from prefect.settings import PREFECT_API_URL
+
+    if not PREFECT_API_URL.value() or SyncClientContext.get() is not None:
+        return
+    SyncClientContext().__enter__()  # left open: the worker process ends with the run
 
 
 WORKER_TEMPLATE = "flows.worker_template"

