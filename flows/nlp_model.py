@@ -26,6 +26,8 @@ from thinc.api import use_ops
 from thinc.layers import layernorm, maxout
 from threadpoolctl import threadpool_limits
 
+from transforms.tokens import strings_passing
+
 
 @Language.component("paragraph_sentences")
 def paragraph_sentences(doc):
@@ -197,10 +199,7 @@ class TableAttributeMatches:
                 if "NOT_IN" in value:
                     mask &= ~np.isin(column, [get_string_id(v) for v in value["NOT_IN"]])
                 if "REGEX" in value:
-                    regex = _regex(value["REGEX"])
-                    distinct, inverse = np.unique(column, return_inverse=True)
-                    found = [bool(regex.search(self.strings[v])) for v in distinct.tolist()]
-                    mask &= np.array(found, dtype=bool)[inverse.reshape(-1)]
+                    mask &= strings_passing(self.strings, column, _regex(value["REGEX"]).search)
         return mask
 
     def spanning(self, doc, columns: np.ndarray | None = None) -> list[tuple[int, int, int, int]]:
@@ -406,15 +405,14 @@ def _layernorm_for_inference(model, X, is_train):
 INFERENCE_FORWARDS = {maxout.forward: _maxout_for_inference, layernorm.forward: _layernorm_for_inference}
 
 
-def inference_forwards(nlp: Language) -> int:
-    """Gives every maxout and layer-norm layer of the pipeline's models the forward above: in
-    the two token-to-vector networks they were ~60% of the time (thinc's maxout op alone 1.1 ms
-    per layer on a page, 10 layers). Training (is_train=True) still runs thinc's own. Returns
-    how many layers were changed."""
+def inference_forwards(models) -> int:
+    """Gives every maxout and layer-norm layer of the thinc `models` the forward above: in the
+    pipeline's two token-to-vector networks they were ~60% of the time (thinc's maxout op alone
+    1.1 ms per layer on a page, 10 layers). Training (is_train=True) still runs thinc's own.
+    Returns how many layers were changed."""
     changed = 0
-    for _, component in nlp.pipeline:
-        model = getattr(component, "model", None)
-        for layer in model.walk() if hasattr(model, "walk") else ():
+    for model in models:
+        for layer in model.walk():
             faster = INFERENCE_FORWARDS.get(layer._func)
             if faster is not None:
                 layer._func = faster
@@ -435,7 +433,11 @@ def load_nlp(model_name: str, fast_components: bool = True) -> Language:
         threadpool_limits(limits=1, user_api="blas")
         with use_ops("numpy", use_blis=False):  # each layer keeps the ops it was built with
             nlp = spacy.load(model_name)
-        inference_forwards(nlp)
+        inference_forwards(
+            component.model
+            for _, component in nlp.pipeline
+            if hasattr(getattr(component, "model", None), "walk")
+        )
     else:
         nlp = spacy.load(model_name)
     if "parser" in nlp.pipe_names and "paragraph_sentences" not in nlp.pipe_names:

@@ -169,10 +169,6 @@ def test_inference_layers_train_as_thincs_own():
 
     from flows.nlp_model import inference_forwards
 
-    class OneModel:  # what inference_forwards walks: a pipeline's components and their models
-        def __init__(self, model):
-            self.pipeline = [("layer", type("Component", (), {"model": model})())]
-
     X = np.random.default_rng(7).standard_normal((50, 12)).astype("float32")
     X[3] = X[3, 0]  # a row of equal values: pieces tie, the variance is 0
     for make in (lambda: Maxout(8, 12, nP=3), lambda: LayerNorm(12)):
@@ -184,7 +180,7 @@ def test_inference_layers_train_as_thincs_own():
             *(("W", stock.get_param("W")) if fast.name == "maxout" else ("G", stock.get_param("G")))
         )
         fast.set_param("b", stock.get_param("b"))
-        assert inference_forwards(OneModel(fast)) == 1
+        assert inference_forwards([fast]) == 1
         assert np.array_equal(fast.predict(X), stock.predict(X))
         (y_fast, grad_fast), (y_stock, grad_stock) = fast.begin_update(X), stock.begin_update(X)
         dY = np.ones_like(y_stock)

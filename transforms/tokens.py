@@ -7,16 +7,18 @@ arrays answer the same question with one lookup per distinct word.
 """
 
 from bisect import bisect_left
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 import numpy as np
 from spacy.attrs import LEMMA, LOWER
 
 
-def _in_words(strings, ids: np.ndarray, words: Collection[str], lower: bool) -> np.ndarray:
+def strings_passing(strings, ids: np.ndarray, test: Callable[[str], bool]) -> np.ndarray:
+    """Which of a doc column's string ids name a string that passes `test`, as a boolean mask:
+    the test runs once per distinct id, not once per token."""
     distinct, inverse = np.unique(ids, return_inverse=True)
-    hits = [(strings[key].lower() if lower else strings[key]) in words for key in distinct.tolist()]
-    return np.array(hits, dtype=bool)[inverse.reshape(-1)]
+    passed = [bool(test(strings[key])) for key in distinct.tolist()]
+    return np.array(passed, dtype=bool)[inverse.reshape(-1)]
 
 
 def tokens_with(doc, lemmas: Collection[str] = (), forms: Collection[str] = ()) -> list[int]:
@@ -27,9 +29,9 @@ def tokens_with(doc, lemmas: Collection[str] = (), forms: Collection[str] = ()) 
     columns = doc.to_array([LEMMA, LOWER])
     found = np.zeros(len(doc), dtype=bool)
     if lemmas:
-        found |= _in_words(doc.vocab.strings, columns[:, 0], lemmas, lower=True)
+        found |= strings_passing(doc.vocab.strings, columns[:, 0], lambda lemma: lemma.lower() in lemmas)
     if forms:
-        found |= _in_words(doc.vocab.strings, columns[:, 1], forms, lower=False)
+        found |= strings_passing(doc.vocab.strings, columns[:, 1], forms.__contains__)
     return np.flatnonzero(found).tolist()
 
 
