@@ -57,6 +57,12 @@ def start_private_api(port: int, log_path: Path) -> subprocess.Popen:
         "PREFECT_UI_ENABLED": "false",
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         "PREFECT_SERVER_LOGGING_LEVEL": "ERROR",
+        # No block types written to its database: a run uses no blocks. Checking whether they are
+        # written already means importing every installed Prefect collection to hash their blocks,
+        # prefect-dask and with it Dask (~0.5 CPU-s each start); writing them into a new
+        # PREFECT_HOME's database, ~2-3 s more. A `prefect server` started later registers them.
+        "PREFECT_API_BLOCKS_REGISTER_ON_START": "false",
+        "PREFECT_MEMOIZE_BLOCK_AUTO_REGISTRATION": "false",
     }
     log = log_path.open("ab")
     return subprocess.Popen(
