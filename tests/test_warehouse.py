@@ -19,7 +19,7 @@ from flows.warehouse import (
     open_warehouse,
     release_freed_memory,
 )
-from transforms.schemas import ARTICLE, DOCUMENT
+from transforms.schemas import ARTICLE, CLAIM, DOCUMENT
 
 
 def test_migrations_are_numbered_in_order():
@@ -109,6 +109,45 @@ def test_loading_a_batch_twice_leaves_the_same_rows(tmp_path):
         load_batch(con, tables)
         assert con.execute("select count(*) from article").fetchone()[0] == 1
         assert con.execute("select count(*) from document").fetchone()[0] == 1
+
+
+def _claim(claim_id: str, article_id: str) -> dict:
+    row = dict.fromkeys(CLAIM)
+    row.update(
+        claim_id=claim_id,
+        article_id=article_id,
+        text="It said so.",
+        is_direct_quote=False,
+        start_char=0,
+        end_char=11,
+        sentence="It said so.",
+        confidence=0.9,
+    )
+    return row
+
+
+def test_a_reloaded_article_keeps_only_its_new_rows_beside_new_articles(tmp_path):
+    """A batch mixing a document the warehouse holds and a new one: the held article's earlier
+    claims go (its new analysis found fewer), the new article's are added."""
+    first = {
+        "document": pl.DataFrame([_document("d1", "file:///a", "a1")], schema=DOCUMENT),
+        "article": pl.DataFrame([_article("a1", "file:///a")], schema=ARTICLE),
+        "claim": pl.DataFrame([_claim("c1", "a1"), _claim("c2", "a1")], schema=CLAIM),
+    }
+    second = {
+        "document": pl.DataFrame(
+            [_document("d1", "file:///a", "a1"), _document("d2", "file:///b", "a2")], schema=DOCUMENT
+        ),
+        "article": pl.DataFrame([_article("a1", "file:///a"), _article("a2", "file:///b")], schema=ARTICLE),
+        "claim": pl.DataFrame([_claim("c3", "a1"), _claim("c4", "a2")], schema=CLAIM),
+    }
+    with open_warehouse(str(tmp_path / "w.duckdb")) as con:
+        load_batch(con, first)
+        load_batch(con, second)
+        claims = con.execute("select article_id, claim_id from claim order by claim_id").fetchall()
+        assert claims == [("a1", "c3"), ("a2", "c4")]
+        assert con.execute("select count(*) from document").fetchone()[0] == 2
+        assert con.execute("select count(*) from article").fetchone()[0] == 2
 
 
 def test_a_failed_batch_leaves_nothing_half_loaded(tmp_path):
