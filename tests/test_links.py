@@ -210,3 +210,21 @@ def test_short_form_in_one_article_folds_into_the_full_name_of_another():
     )
     merges = dict(entity_merges(entities).iter_rows())
     assert merges == {"short": "full"}  # Smith is two people; Pakistan is never folded
+
+
+def test_minhash_with_permutations_drawn_once_is_datasketchs_own():
+    """The permutations are drawn once and handed to every MinHash: the signatures (and so the
+    near-duplicate links) are those datasketch makes drawing them itself."""
+    from datasketch import MinHash
+
+    from transforms.links import MINHASH_SEED, NUM_PERM, _minhash, _shingles
+
+    for text in (
+        "Pakistan accused the Afghan Taliban of stalling the talks in Istanbul on Friday, he said.",
+        "The defence minister said the talks had failed and that the ceasefire would not hold for long.",
+    ):
+        shingles = _shingles(text)
+        own = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED)
+        own.update_batch([s.encode("utf-8") for s in shingles])
+        assert (_minhash(shingles).hashvalues == own.hashvalues).all()
+        assert _minhash(shingles).jaccard(own) == 1.0
