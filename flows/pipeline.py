@@ -30,6 +30,7 @@ from flows.warehouse import (
     drop_orphan_entities,
     fold_duplicate_entities,
     in_transaction,
+    keys_frame,
     known_articles,
     known_documents,
     load_batch,
@@ -123,11 +124,11 @@ def read_kept_documents(con, refs: list[DocumentRef]) -> pl.DataFrame:
         "select w.source_uri, r.data from wanted w join raw_document r using (content_hash)"
     ).fetchall()
     by_uri = {uri: gzip.decompress(data) for uri, data in kept}
+    uris = keys_frame([r.uri for r in refs])  # noqa: F841 (read by DuckDB)
     fetched = con.execute(
         "select source_uri, http_status, fetched_at, etag, last_modified, final_url, headers::varchar as headers "
         "from document "
-        "where list_contains(?, source_uri)",
-        [[r.uri for r in refs]],
+        "where source_uri in (select key from uris)"
     ).pl()
     meta = {r["source_uri"]: r for r in fetched.iter_rows(named=True)}
     rows = []
@@ -252,10 +253,11 @@ def _conditional(con, refs: list[DocumentRef]) -> dict[str, dict]:
     urls = [r.uri for r in refs if r.kind == "url"]
     if not urls:
         return {}
+    wanted = keys_frame(urls)  # noqa: F841 (read by DuckDB)
     rows = con.execute(
-        "select source_uri, etag, last_modified from document where list_contains(?, source_uri) "
+        "select source_uri, etag, last_modified from document where source_uri in (select key from wanted) "
         "and status in ('article', 'duplicate') and pipeline_version = ? and (etag is not null or last_modified is not null)",
-        [urls, PIPELINE_VERSION],
+        [PIPELINE_VERSION],
     ).fetchall()
     return {uri: {"etag": etag, "last_modified": modified} for uri, etag, modified in rows}
 
