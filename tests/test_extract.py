@@ -3,9 +3,10 @@
 from datetime import UTC, date, datetime
 
 import pytest
+import trafilatura
 
 from tests.conftest import SAMPLES
-from transforms.extract import clean_author, extract_page, normalise_language
+from transforms.extract import clean_author, extract_page, normalise_language, parsed_page, searched_metadata
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -196,3 +197,43 @@ def test_text_after_html_comments_is_kept_and_link_cards_inside_paragraphs_are_d
     assert "Senators call for" not in text and "stopgap" not in text
     # a paragraph that merely holds several links keeps them: its own words outnumber theirs
     assert "once its cause is known, and most patients recover" in " ".join(text.split())
+
+
+# Metadata only the page's markup gives: a byline element, a date in the text, the site's name in
+# the title, a one-word author meta tag (which trafilatura takes for a site name).
+PAGE_WITHOUT_STRUCTURED_METADATA = """<html><head><title>Ferry fares rise again | Lakeside Courier</title>
+<meta name="author" content="lakesidecourier"></head><body>
+<header><a href="/">Lakeside Courier</a></header>
+<article><h1>Ferry fares rise again</h1>
+<p class="byline">By <span class="author">Maria Okafor</span></p>
+<p class="date">Published 12 March 2024</p>
+<p>The ferry company raised its fares for the second time this year on Monday, citing fuel costs,
+and the council said it would ask the regulator to review the increase before the summer.</p>
+</article></body></html>"""
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        pytest.param(PAGE_WITHOUT_STRUCTURED_METADATA, id="markup-only"),
+        *[pytest.param((SAMPLES / name).read_text(encoding="utf-8"), id=name) for name in sorted(GOLDEN)],
+    ],
+)
+def test_the_metadata_search_gives_what_trafilaturas_own_gives(page):
+    tree = parsed_page(page)
+    ours = searched_metadata(tree, "https://example.org/story", date_wanted=True)
+    theirs = trafilatura.extract_metadata(parsed_page(page), default_url="https://example.org/story")
+    for field in ("title", "author", "url", "sitename", "date"):
+        assert getattr(ours, field) == getattr(theirs, field), field
+    # the date is not searched for unless wanted: a page with a known date does not need it
+    assert searched_metadata(parsed_page(page), "https://example.org/story", date_wanted=False).date is None
+
+
+def test_a_page_with_its_metadata_only_in_markup_gets_it_from_the_search():
+    no_author_tag = PAGE_WITHOUT_STRUCTURED_METADATA.replace(
+        '<meta name="author" content="lakesidecourier">', ""
+    )
+    page = extract_page(no_author_tag, "x", now=NOW)
+    assert page["author"] == "Maria Okafor"
+    assert page["published_date"] == date(2024, 3, 12)
+    assert page["title"] == "Ferry fares rise again"
