@@ -140,14 +140,21 @@ def _text_vectors(rows: list[dict]) -> dict[str, dict[str, float]]:
     counts = {}
     for r in rows:
         text = (r["text"] or "").lower()
-        parts = [p for p in _SENTENCE.split(text) if p.strip()]
-        sentences += len(parts)
-        for part in parts:
-            sentence_freq.update({w for w in _TERM.findall(part) if w not in STOPWORDS})
-        counts[r["article_id"]] = Counter(w for w in _TERM.findall(text) if w not in STOPWORDS)
+        # a term never spans the whitespace a text is split at, so the text's terms are its
+        # sentences' terms: each is found once
+        tf: Counter = Counter()
+        for part in _SENTENCE.split(text):
+            if not part.strip():
+                continue
+            sentences += 1
+            terms = [w for w in _TERM.findall(part) if w not in STOPWORDS]
+            sentence_freq.update(set(terms))
+            tf.update(terms)
+        counts[r["article_id"]] = tf
+    idf = {w: math.log(1 + sentences / n) for w, n in sentence_freq.items()}
     vectors = {}
     for aid, tf in counts.items():
-        weights = {w: (1 + math.log(n)) * math.log(1 + sentences / sentence_freq[w]) for w, n in tf.items()}
+        weights = {w: (1 + math.log(n)) * idf[w] for w, n in tf.items()}
         norm = math.sqrt(sum(x * x for x in weights.values())) or 1.0
         vectors[aid] = {w: x / norm for w, x in weights.items()}
     return vectors
@@ -186,12 +193,16 @@ def linked_stories(articles: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFra
         hashes[r["article_id"]] = _minhash(shingles)
         lsh.insert(r["article_id"], hashes[r["article_id"]])
 
+    top_terms = {
+        aid: [term for term, _ in sorted(vector.items(), key=lambda kv: (-kv[1], kv[0]))[:SALIENT_TERMS]]
+        for aid, vector in vectors.items()
+    }
     postings: dict[str, list[str]] = defaultdict(list)
     for aid, ents in salient.items():
         for eid in ents:
             postings["e:" + eid].append(aid)
-    for aid, vector in vectors.items():
-        for term, _ in sorted(vector.items(), key=lambda kv: (-kv[1], kv[0]))[:SALIENT_TERMS]:
+    for aid, terms in top_terms.items():
+        for term in terms:
             postings["t:" + term].append(aid)
     # a key shared by many articles says little about any pair; the constant cap keeps the cost linear
     cap = POSTINGS_CAP
@@ -210,9 +221,7 @@ def linked_stories(articles: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFra
     for r in rows:
         aid = r["article_id"]
         keys = [f"e:{e}" for e in salient.get(aid, {})]
-        keys += [
-            f"t:{t}" for t, _ in sorted(vectors[aid].items(), key=lambda kv: (-kv[1], kv[0]))[:SALIENT_TERMS]
-        ]
+        keys += [f"t:{t}" for t in top_terms[aid]]
         candidates = {o for k in keys if len(postings[k]) <= cap for o in postings[k] if o > aid}
         for other in candidates:
             if uf.find(other) == uf.find(aid):
