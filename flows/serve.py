@@ -13,14 +13,13 @@ import sys
 import time
 from pathlib import Path
 
-import httpx
-import yaml
-
 from flows.runners import die_with_parent
 
 
 def deployment_specs(prefect_yaml: Path) -> list[dict]:
     """The deployments a prefect.yaml declares, each with a name and an entrypoint."""
+    import yaml
+
     specs = (yaml.safe_load(prefect_yaml.read_text(encoding="utf-8")) or {}).get("deployments") or []
     for spec in specs:
         if not spec.get("name") or not spec.get("entrypoint"):
@@ -94,6 +93,8 @@ def wait_until_healthy(
     """Returns once the API answers its health check (with `any_answer`, answers at all, whatever
     the status: a hosted API may want its key even for /health); raises RuntimeError if it dies
     or never answers."""
+    import httpx  # here: the CLI starts the API before importing anything it does not need first
+
     deadline = time.monotonic() + timeout
     # one client for every poll: a new one builds a TLS context (the CA bundle read and parsed),
     # CPU taken from the server that is starting beside it
