@@ -311,7 +311,7 @@ def searched_metadata(tree, default_url: str | None, date_wanted: bool):
         metadata.sitename = trafilatura_metadata.extract_sitename(tree)
     if metadata.sitename:
         metadata.sitename = metadata.sitename.lstrip("@")  # a Twitter handle
-        if "." not in metadata.sitename and metadata.sitename and not metadata.sitename[0].isupper():
+        if metadata.sitename and "." not in metadata.sitename and not metadata.sitename[0].isupper():
             metadata.sitename = metadata.sitename.title()
     elif metadata.url:
         from_url = trafilatura_metadata.META_URL.match(metadata.url)
