@@ -184,7 +184,7 @@ def load_tables(con, tables: dict[str, pl.DataFrame]) -> None:
 def link_across_sources(con) -> dict[str, int]:
     """Entities folded across articles, then story ids and claim groups for articles that have
     none yet; earlier ones keep theirs. Only the new articles' days are read (articles_to_link)."""
-    from transforms.links import (  # datasketch: only when linking
+    from transforms.links import (  # only when linking
         STORY_WINDOW,
         entity_merges,
         linked_claims,
@@ -279,7 +279,7 @@ def _done(future) -> bool:
 
 
 def _warm_link_step() -> None:
-    """The link step's libraries (datasketch, which imports scipy) and city table, ~2 s, loaded
+    """The link step's libraries and city table, ~0.6 s, loaded
     while the workers finish the last batches: the link step runs alone at the end of a run."""
     import transforms.links  # noqa: F401
     from transforms.gazetteer import is_city

@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 
 import polars as pl
+import pytest
 
 from transforms.links import linked_claims, linked_stories
 
@@ -212,19 +213,66 @@ def test_short_form_in_one_article_folds_into_the_full_name_of_another():
     assert merges == {"short": "full"}  # Smith is two people; Pakistan is never folded
 
 
-def test_minhash_with_permutations_drawn_once_is_datasketchs_own():
-    """The permutations are drawn once and handed to every MinHash: the signatures (and so the
-    near-duplicate links) are those datasketch makes drawing them itself."""
+NEAR_DUPLICATE_TEXTS = [
+    "Pakistan accused the Afghan Taliban of stalling the talks in Istanbul on Friday, the defence "
+    "minister said, adding that the ceasefire would not hold for long without guarantees.",
+    "Pakistan accused the Afghan Taliban of stalling the talks in Istanbul on Friday, the defence "
+    "minister said, adding that the ceasefire could not hold for long without guarantees.",
+    "Dock workers at the Port of Liverpool ended their strike after a pay deal with Northgate "
+    "Shipping, and the union said normal operations would resume by Monday morning.",
+    "Dock workers at the Port of Liverpool ended their strike after a pay deal with Northgate "
+    "Shipping; the union said normal operations would resume by Monday.",
+    "The council met on Tuesday to discuss the new budget for schools and the roads around them.",
+]
+
+
+def _datasketch_minhash(shingles):
     from datasketch import MinHash
 
-    from transforms.links import MINHASH_SEED, NUM_PERM, _minhash, _shingles
+    from transforms.links import MINHASH_SEED, NUM_PERM
 
-    for text in (
-        "Pakistan accused the Afghan Taliban of stalling the talks in Istanbul on Friday, he said.",
-        "The defence minister said the talks had failed and that the ceasefire would not hold for long.",
-    ):
-        shingles = _shingles(text)
-        own = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED)
-        own.update_batch([s.encode("utf-8") for s in shingles])
-        assert (_minhash(shingles).hashvalues == own.hashvalues).all()
-        assert _minhash(shingles).jaccard(own) == 1.0
+    own = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, scheme="affine32")
+    own.update_batch([s.encode("utf-8") for s in shingles])
+    return own
+
+
+def test_minhash_signatures_and_similarities_are_datasketchs():
+    """The link step makes its MinHash signatures itself (datasketch imports scipy, ~2 s a run):
+    they, and the similarities they estimate, are datasketch's to the bit."""
+    from transforms.links import _jaccard, _minhash, _shingles
+
+    shingles = [_shingles(text) for text in NEAR_DUPLICATE_TEXTS]
+    ours = [_minhash(s) for s in shingles]
+    theirs = [_datasketch_minhash(s) for s in shingles]
+    for one, other in zip(ours, theirs, strict=True):
+        assert one.dtype == other.hashvalues.dtype and (one == other.hashvalues).all()
+    for i in range(len(ours)):
+        for j in range(len(ours)):
+            assert _jaccard(ours[i], ours[j]) == theirs[i].jaccard(theirs[j])
+    assert _jaccard(ours[0], ours[1]) > 0.5 > _jaccard(ours[0], ours[2])
+
+
+@pytest.mark.parametrize("threshold", [0.3, 0.5, 0.7, 0.9])
+@pytest.mark.parametrize("num_perm", [16, 64])
+def test_lsh_bands_are_those_datasketch_chooses(threshold, num_perm):
+    from datasketch.lsh import _optimal_param
+
+    from transforms.links import lsh_bands
+
+    assert lsh_bands(threshold, num_perm) == _optimal_param(threshold, num_perm, 0.5, 0.5)
+
+
+def test_lsh_candidates_are_datasketchs():
+    from datasketch import MinHashLSH
+
+    from transforms.links import NUM_PERM, TEXT_JACCARD, _lsh_buckets, _lsh_candidates, _minhash, _shingles
+
+    shingles = {f"a{i}": _shingles(text) for i, text in enumerate(NEAR_DUPLICATE_TEXTS)}
+    ours = {key: _minhash(s) for key, s in shingles.items()}
+    index = MinHashLSH(threshold=TEXT_JACCARD, num_perm=NUM_PERM)
+    for key, s in shingles.items():
+        index.insert(key, _datasketch_minhash(s))
+    buckets = _lsh_buckets(ours)
+    for key, s in shingles.items():
+        assert _lsh_candidates(buckets, ours[key]) == set(index.query(_datasketch_minhash(s)))
+    assert _lsh_candidates(buckets, ours["a0"]) >= {"a0", "a1"}

@@ -11,15 +11,16 @@ Claim groups: within a story, claims of different articles whose content words o
 (IDF-weighted, so shared rare words count most) share a group.
 """
 
+import hashlib
 import math
 import re
 from collections import Counter, defaultdict
 from datetime import timedelta
+from fractions import Fraction
 from functools import cache
 
 import numpy as np
 import polars as pl
-from datasketch import MinHash, MinHashLSH
 
 from transforms.entities import name_key
 from transforms.gazetteer import country_name, is_city
@@ -78,17 +79,87 @@ def _shingles(text: str, n: int = 5) -> set[str]:
 MINHASH_SEED = 7
 
 
+# MinHash and its LSH index as datasketch 2.0 makes them (MinHash with scheme "affine32",
+# MinHashLSH), here in a few lines of numpy: importing datasketch imports scipy, ~2 s of the
+# link step's process each run, for the one integral that sets the index's bands (lsh_bands).
+# tests/test_links.py checks signatures, bands and candidates against datasketch's own.
+
+
 @cache
-def _permutations() -> np.ndarray:
-    """The MinHash permutations for NUM_PERM and MINHASH_SEED, drawn once: datasketch draws them
-    again for every MinHash it makes, a fifth of the time of hashing an article's shingles."""
-    return MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED).permutations
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    """NUM_PERM affine permutations h -> a * h + b (mod 2^32), `a` odd so each is a bijection,
+    drawn from MINHASH_SEED once, in datasketch's order."""
+    draw = np.random.RandomState(MINHASH_SEED)
+    a = draw.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = draw.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
+    return a, b
 
 
-def _minhash(shingles: set[str]) -> MinHash:
-    mh = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, permutations=_permutations(), scheme="affine32")
-    mh.update_batch([s.encode("utf-8") for s in shingles])
-    return mh
+def _minhash(shingles: set[str]) -> np.ndarray:
+    """The MinHash signature of a set of shingles: each shingle's SHA-1 (its first four bytes,
+    little-endian), mixed by MurmurHash3's 32-bit finaliser, through every permutation; the
+    least value per permutation. uint32 arithmetic wraps, as the permutations mean it to."""
+    hashed = np.array(
+        [int.from_bytes(hashlib.sha1(s.encode("utf-8")).digest()[:4], "little") for s in shingles],
+        dtype=np.uint32,
+    ).reshape(-1, 1)
+    hashed ^= hashed >> np.uint32(16)
+    hashed *= np.uint32(0x85EBCA6B)
+    hashed ^= hashed >> np.uint32(13)
+    hashed *= np.uint32(0xC2B2AE35)
+    hashed ^= hashed >> np.uint32(16)
+    a, b = _permutations()
+    return (hashed * a + b).min(axis=0)
+
+
+def _jaccard(one: np.ndarray, other: np.ndarray) -> float:
+    """The Jaccard similarity two signatures estimate: the share of permutations they agree on."""
+    return float(np.count_nonzero(one == other)) / float(len(one))
+
+
+@cache
+def lsh_bands(threshold: float, num_perm: int) -> tuple[int, int]:
+    """(bands, rows per band) of an LSH index over `num_perm`-value signatures: two sets are
+    candidates when their signatures agree on all the rows of one band. The pair that makes the
+    two errors least in sum, each the integral over the Jaccard similarity s of a pair: sharing a
+    band while s < threshold, 1 - (1 - s^r)^b, and sharing none while s >= threshold,
+    (1 - s^r)^b. Integrated exactly, term by term of the binomial expansion (datasketch
+    integrates the same numerically)."""
+    t = Fraction(threshold)
+    best, chosen = None, (0, 0)
+    for bands in range(1, num_perm + 1):
+        for rows in range(1, num_perm // bands + 1):
+            # (1 - s^r)^b = sum over k of C(b, k) (-1)^k s^(rk); integrated from 0 to t, and t to 1
+            below = sum(
+                Fraction((-1) ** k * math.comb(bands, k), rows * k + 1) * t ** (rows * k + 1)
+                for k in range(bands + 1)
+            )
+            whole = sum(Fraction((-1) ** k * math.comb(bands, k), rows * k + 1) for k in range(bands + 1))
+            false_positive = t - below
+            false_negative = whole - below
+            error = false_positive + false_negative
+            if best is None or error < best:
+                best, chosen = error, (bands, rows)
+    return chosen
+
+
+def _lsh_buckets(signatures: dict[str, np.ndarray]) -> dict[tuple[int, bytes], list[str]]:
+    """The LSH index: per band, the keys whose signatures share that band's values."""
+    bands, rows = lsh_bands(TEXT_JACCARD, NUM_PERM)
+    buckets: dict[tuple[int, bytes], list[str]] = defaultdict(list)
+    for key, signature in signatures.items():
+        for band in range(bands):
+            buckets[(band, signature[band * rows : (band + 1) * rows].tobytes())].append(key)
+    return buckets
+
+
+def _lsh_candidates(buckets: dict, signature: np.ndarray) -> set[str]:
+    """The keys that share at least one band with `signature`."""
+    bands, rows = lsh_bands(TEXT_JACCARD, NUM_PERM)
+    found: set[str] = set()
+    for band in range(bands):
+        found.update(buckets.get((band, signature[band * rows : (band + 1) * rows].tobytes()), ()))
+    return found
 
 
 def _salient_entities(mentions: pl.DataFrame, n_articles: int) -> dict[str, dict[str, float]]:
@@ -184,14 +255,13 @@ def linked_stories(articles: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFra
     salient = _salient_entities(mentions, len(rows)) if mentions.height else {}
     vectors = _text_vectors(rows)
 
-    lsh = MinHashLSH(threshold=TEXT_JACCARD, num_perm=NUM_PERM)
     hashes = {}
     for r in rows:
         shingles = _shingles(r["text"] or "")
         if len(shingles) < MIN_SHINGLES:
             continue  # too short to call anything a near-duplicate of it
         hashes[r["article_id"]] = _minhash(shingles)
-        lsh.insert(r["article_id"], hashes[r["article_id"]])
+    buckets = _lsh_buckets(hashes)
 
     top_terms = {
         aid: [term for term, _ in sorted(vector.items(), key=lambda kv: (-kv[1], kv[0]))[:SALIENT_TERMS]]
@@ -211,11 +281,11 @@ def linked_stories(articles: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFra
     for r in rows:  # near-duplicates first, so the pairs below skip what is already joined
         aid = r["article_id"]
         uf.find(aid)
-        for other in lsh.query(hashes[aid]) if aid in hashes else []:
+        for other in _lsh_candidates(buckets, hashes[aid]) if aid in hashes else ():
             if (
                 other != aid
                 and uf.find(other) != uf.find(aid)
-                and hashes[aid].jaccard(hashes[other]) >= TEXT_JACCARD
+                and _jaccard(hashes[aid], hashes[other]) >= TEXT_JACCARD
             ):
                 uf.union(aid, other)
     for r in rows:

@@ -10,7 +10,6 @@ from bisect import bisect_left
 from collections.abc import Callable, Collection, Sequence
 
 import numpy as np
-from spacy.attrs import LEMMA, LOWER
 
 
 def strings_passing(strings, ids: np.ndarray, test: Callable[[str], bool]) -> np.ndarray:
@@ -26,6 +25,10 @@ def tokens_with(doc, lemmas: Collection[str] = (), forms: Collection[str] = ()) 
     lower-cased form is in `forms` (as `token.lemma_.lower()` and `token.lower_` give them)."""
     if not len(doc) or not (lemmas or forms):
         return []
+    # imported here: the link step imports this module (through the entity rules' name keys) in
+    # the flow's own process, which never parses and so need not import spaCy (~1 s)
+    from spacy.attrs import LEMMA, LOWER
+
     columns = doc.to_array([LEMMA, LOWER])
     found = np.zeros(len(doc), dtype=bool)
     if lemmas:
