@@ -129,12 +129,11 @@ def lsh_bands(threshold: float, num_perm: int) -> tuple[int, int]:
     best, chosen = None, (0, 0)
     for bands in range(1, num_perm + 1):
         for rows in range(1, num_perm // bands + 1):
-            # (1 - s^r)^b = sum over k of C(b, k) (-1)^k s^(rk); integrated from 0 to t, and t to 1
-            below = sum(
-                Fraction((-1) ** k * math.comb(bands, k), rows * k + 1) * t ** (rows * k + 1)
-                for k in range(bands + 1)
-            )
-            whole = sum(Fraction((-1) ** k * math.comb(bands, k), rows * k + 1) for k in range(bands + 1))
+            # (1 - s^r)^b = sum over k of C(b, k) (-1)^k s^(rk): each term's integral from 0 to 1 is
+            # C(b, k) (-1)^k / (rk + 1), and from 0 to t that times t^(rk + 1)
+            terms = [Fraction((-1) ** k * math.comb(bands, k), rows * k + 1) for k in range(bands + 1)]
+            whole = sum(terms)
+            below = sum(term * t ** (rows * k + 1) for k, term in enumerate(terms))
             false_positive = t - below
             false_negative = whole - below
             error = false_positive + false_negative
@@ -143,22 +142,26 @@ def lsh_bands(threshold: float, num_perm: int) -> tuple[int, int]:
     return chosen
 
 
-def _lsh_buckets(signatures: dict[str, np.ndarray]) -> dict[tuple[int, bytes], list[str]]:
-    """The LSH index: per band, the keys whose signatures share that band's values."""
+def _band_keys(signature: np.ndarray) -> list[tuple[int, bytes]]:
+    """The LSH keys of a signature, one per band: the band's number and its values."""
     bands, rows = lsh_bands(TEXT_JACCARD, NUM_PERM)
+    return [(band, signature[band * rows : (band + 1) * rows].tobytes()) for band in range(bands)]
+
+
+def _lsh_buckets(band_keys: dict[str, list[tuple[int, bytes]]]) -> dict[tuple[int, bytes], list[str]]:
+    """The LSH index: for each band key, the items whose signatures have it."""
     buckets: dict[tuple[int, bytes], list[str]] = defaultdict(list)
-    for key, signature in signatures.items():
-        for band in range(bands):
-            buckets[(band, signature[band * rows : (band + 1) * rows].tobytes())].append(key)
+    for item, keys in band_keys.items():
+        for key in keys:
+            buckets[key].append(item)
     return buckets
 
 
-def _lsh_candidates(buckets: dict, signature: np.ndarray) -> set[str]:
-    """The keys that share at least one band with `signature`."""
-    bands, rows = lsh_bands(TEXT_JACCARD, NUM_PERM)
+def _lsh_candidates(buckets: dict, keys: list[tuple[int, bytes]]) -> set[str]:
+    """The items that share at least one band key with `keys`."""
     found: set[str] = set()
-    for band in range(bands):
-        found.update(buckets.get((band, signature[band * rows : (band + 1) * rows].tobytes()), ()))
+    for key in keys:
+        found.update(buckets.get(key, ()))
     return found
 
 
@@ -261,7 +264,8 @@ def linked_stories(articles: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFra
         if len(shingles) < MIN_SHINGLES:
             continue  # too short to call anything a near-duplicate of it
         hashes[r["article_id"]] = _minhash(shingles)
-    buckets = _lsh_buckets(hashes)
+    band_keys = {aid: _band_keys(signature) for aid, signature in hashes.items()}
+    buckets = _lsh_buckets(band_keys)
 
     top_terms = {
         aid: [term for term, _ in sorted(vector.items(), key=lambda kv: (-kv[1], kv[0]))[:SALIENT_TERMS]]
@@ -281,7 +285,7 @@ def linked_stories(articles: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFra
     for r in rows:  # near-duplicates first, so the pairs below skip what is already joined
         aid = r["article_id"]
         uf.find(aid)
-        for other in _lsh_candidates(buckets, hashes[aid]) if aid in hashes else ():
+        for other in _lsh_candidates(buckets, band_keys[aid]) if aid in hashes else ():
             if (
                 other != aid
                 and uf.find(other) != uf.find(aid)
