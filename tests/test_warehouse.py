@@ -78,9 +78,14 @@ def test_newer_schema_is_refused(tmp_path):
             pass
 
 
+def _row(schema: dict, **values) -> dict:
+    """A row of a table with `schema`: the given values, every other column null."""
+    return {**dict.fromkeys(schema), **values}
+
+
 def _article(article_id: str, uri: str) -> dict:
-    row = dict.fromkeys(ARTICLE)
-    row.update(
+    return _row(
+        ARTICLE,
         article_id=article_id,
         source_uri=uri,
         text="Some text here.",
@@ -88,15 +93,17 @@ def _article(article_id: str, uri: str) -> dict:
         word_count=3,
         pipeline_version="t",
     )
-    return row
 
 
 def _document(doc_id: str, uri: str, article_id: str) -> dict:
-    row = dict.fromkeys(DOCUMENT)
-    row.update(
-        document_id=doc_id, source_uri=uri, status="article", article_id=article_id, pipeline_version="t"
+    return _row(
+        DOCUMENT,
+        document_id=doc_id,
+        source_uri=uri,
+        status="article",
+        article_id=article_id,
+        pipeline_version="t",
     )
-    return row
 
 
 def test_loading_a_batch_twice_leaves_the_same_rows(tmp_path):
@@ -112,8 +119,8 @@ def test_loading_a_batch_twice_leaves_the_same_rows(tmp_path):
 
 
 def _claim(claim_id: str, article_id: str) -> dict:
-    row = dict.fromkeys(CLAIM)
-    row.update(
+    return _row(
+        CLAIM,
         claim_id=claim_id,
         article_id=article_id,
         text="It said so.",
@@ -123,7 +130,6 @@ def _claim(claim_id: str, article_id: str) -> dict:
         sentence="It said so.",
         confidence=0.9,
     )
-    return row
 
 
 def test_a_reloaded_article_keeps_only_its_new_rows_beside_new_articles(tmp_path):
