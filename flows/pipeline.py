@@ -279,12 +279,12 @@ def _done(future) -> bool:
 
 
 def _warm_link_step() -> None:
-    """The link step's libraries and city table, ~0.6 s, loaded
+    """The link step's libraries and place names, ~0.6 s, loaded
     while the workers finish the last batches: the link step runs alone at the end of a run."""
     import transforms.links  # noqa: F401
-    from transforms.gazetteer import is_city
+    from transforms.gazetteer import load_place_names
 
-    is_city("")
+    load_place_names()
 
 
 def next_batch_size(remaining: int, batch_size: int, workers: int) -> int:

@@ -24,14 +24,11 @@ def _warm() -> None:
     from flows.settings import Settings
     from transforms.analysis import analysed_tables  # noqa: F401
     from transforms.extract import detect_language
-    from transforms.gazetteer import country_name, is_city
+    from transforms.gazetteer import load_place_names
 
     nlp = load_nlp(Settings().spacy_model)
     nlp("Warming up: the minister said on Friday that the talks in Istanbul would resume.")
-    # the rules' place names, read on a worker's first article that names a place (~0.35 s):
-    # GeoNames' cities and pycountry's countries
-    is_city("")
-    country_name("")
+    load_place_names()  # else read by each worker on its first article that names a place
     detect_language("A sentence long enough for the language model to be loaded and used once.")
     from htmldate.extractors import get_external_parser
 
