@@ -350,7 +350,9 @@ def wirehouse_pipeline(
         # model per worker, and the link step's memory grows with the warehouse
         pool = ExitStack()
         stack.callback(pool.close)
-        workers = pool.enter_context(task_runner(runner_name, settings.workers, settings.spacy_model))
+        workers = pool.enter_context(
+            task_runner(runner_name, settings.workers, settings.spacy_model, settings.worker_max_tasks)
+        )
         window = batches_in_flight(runner_name, settings.workers)
         parallel = 1 if runner_name == "thread" else settings.workers
         fetcher = Fetcher(settings.fetch_settings())  # robots.txt and host timing shared by every batch

@@ -101,9 +101,32 @@ def start_worker_template() -> None:
     forkserver.ensure_running()
 
 
+def _worker_replacing_executor():
+    """concurrent.futures' ProcessPoolExecutor, but a worker that exits at its task limit
+    (`max_tasks_per_child`) is always replaced.
+
+    Python 3.11 to 3.13.x decides whether to replace it by taking a token of its idle-worker
+    semaphore, which counts finished tasks rather than idle workers; with tasks queued, a stale
+    token leaves the pool with no worker and the run waits forever (CPython gh-115634, fixed in
+    3.13's and 3.14's later releases by replacing exited workers without asking the semaphore, as
+    here)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    class WorkerReplacingProcessPoolExecutor(ProcessPoolExecutor):
+        def _adjust_process_count(self):
+            # the executor's manager thread calls this only to replace a worker that exited
+            if threading.current_thread() is self._executor_manager_thread:
+                if len(self._processes) < self._max_workers:
+                    self._spawn_process()
+                return
+            super()._adjust_process_count()
+
+    return WorkerReplacingProcessPoolExecutor
+
+
 def _process_pool_task_runner():
     """Prefect's ProcessPoolTaskRunner, its workers forked from the worker template."""
-    from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+    from concurrent.futures import ThreadPoolExecutor
 
     from prefect import task_runners
     from prefect.task_runners import ProcessPoolTaskRunner
@@ -113,6 +136,15 @@ def _process_pool_task_runner():
         the start method: Prefect spawns each worker afresh ("spawn"), so every worker imports and
         loads everything itself; these are forked from the warm template instead ("forkserver"),
         which also leaves the model's memory shared between them until written to."""
+
+        def __init__(self, *args, max_tasks_per_worker: int | None = None, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.max_tasks_per_worker = max_tasks_per_worker
+
+        def duplicate(self):
+            duplicate = super().duplicate()
+            duplicate.max_tasks_per_worker = self.max_tasks_per_worker
+            return duplicate
 
         def __enter__(self):
             if "forkserver" not in multiprocessing.get_all_start_methods():
@@ -130,9 +162,10 @@ def _process_pool_task_runner():
             )
             self._message_forwarding_thread.start()
             try:
-                self._executor = ProcessPoolExecutor(
+                self._executor = _worker_replacing_executor()(
                     max_workers=self._max_workers,
                     mp_context=mp_context,
+                    max_tasks_per_child=self.max_tasks_per_worker,
                     initializer=task_runners._initialize_process_pool_worker,
                     initargs=(
                         self._subprocess_message_queue,
@@ -166,8 +199,9 @@ def check_runner(runner: str) -> str:
     raise ValueError(f"unknown runner {runner!r}: use one of {', '.join(RUNNERS)}")
 
 
-def task_runner(runner: str, workers: int, model_name: str):
-    """A Prefect task runner (use it as a context manager) for the `runner` setting."""
+def task_runner(runner: str, workers: int, model_name: str, max_tasks_per_worker: int = 0):
+    """A Prefect task runner (use it as a context manager) for the `runner` setting. A process
+    pool's worker is replaced by a fresh one after `max_tasks_per_worker` tasks (0: never)."""
     check_runner(runner)
     if runner in ("thread", "auto"):
         from prefect.task_runners import ThreadPoolTaskRunner
@@ -175,7 +209,10 @@ def task_runner(runner: str, workers: int, model_name: str):
         return ThreadPoolTaskRunner(max_workers=1)
     if runner == "process":
         return _process_pool_task_runner()(
-            max_workers=workers, initializer=warm_worker, initargs=(model_name,)
+            max_workers=workers,
+            initializer=warm_worker,
+            initargs=(model_name,),
+            max_tasks_per_worker=max_tasks_per_worker or None,
         )
     from prefect_dask import DaskTaskRunner
 

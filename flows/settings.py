@@ -42,6 +42,12 @@ class Settings(BaseSettings):
     workers: int = Field(
         default_factory=lambda: os.cpu_count() or 1, ge=1, description="worker processes (process and dask)"
     )
+    # a worker's memory only ever reaches a new high (the longest texts it has parsed, the strings
+    # spaCy has learnt), so a long run's workers ended ~80 MiB above a short run's; one forked
+    # afresh from the warm template every few batches costs ~0.1 CPU-s
+    worker_max_tasks: int = Field(
+        8, ge=0, description="tasks a process-pool worker runs before a fresh one replaces it (0: never)"
+    )
     # spaCy's working memory grows with the texts in a batch (a worker's peak over a 25-article
     # task: 417 MiB more at 32 texts, ~100 MiB at 4) while its speed on CPU barely changes
     nlp_batch_size: int = Field(4, ge=1, description="texts per nlp.pipe batch")

