@@ -27,6 +27,7 @@ from flows.settings import PIPELINE_VERSION, Settings
 from flows.sources import LOCAL_KINDS, DocumentRef, RawDocument, discover, read_local
 from flows.warehouse import (
     articles_to_link,
+    compaction_deferred,
     drop_orphan_entities,
     fold_duplicate_entities,
     in_transaction,
@@ -350,6 +351,7 @@ def wirehouse_pipeline(
         # model per worker, and the link step's memory grows with the warehouse
         pool = ExitStack()
         stack.callback(pool.close)
+        pool.enter_context(compaction_deferred(con))  # until the batches are in
         workers = pool.enter_context(
             task_runner(runner_name, settings.workers, settings.spacy_model, settings.worker_max_tasks)
         )

@@ -4,6 +4,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from datetime import UTC, datetime
 
 import duckdb
 import polars as pl
@@ -67,6 +68,84 @@ def test_older_schema_is_migrated_in_place(tmp_path):
     with open_warehouse(str(db)) as con:
         assert con.execute("select max(version) from schema_version").fetchone()[0] == migrations()[-1][0]
         assert con.execute("select run_id from pipeline_run").fetchall() == [("r1",)]
+
+
+def test_the_growing_tables_lose_their_keys_and_keep_their_rows(tmp_path):
+    """Migration 005 on a warehouse made with primary keys: the rows stay, the keys go, and a
+    duplicate key is then the key audit's to report."""
+    from flows.warehouse import failed_audits
+
+    db = tmp_path / "w.duckdb"
+    keyed = tmp_path / "keyed"
+    keyed.mkdir()
+    for number, path in migrations():
+        if number < 5:
+            (keyed / path.name).write_text(path.read_text())
+    con = duckdb.connect(str(db))
+    migrate(con, keyed)
+    load_batch(
+        con,
+        {
+            "document": pl.DataFrame([_document("d1", "file:///a", "a1")], schema=DOCUMENT),
+            "article": pl.DataFrame([_article("a1", "file:///a")], schema=ARTICLE),
+        },
+    )
+    with pytest.raises(duckdb.ConstraintException):
+        con.execute("insert into article select * from article")
+    con.close()
+    with open_warehouse(str(db)) as con:
+        assert con.execute("select article_id, text from article").fetchall() == [("a1", "Some text here.")]
+        assert con.execute("select document_id, status, loaded_at is not null from document").fetchall() == [
+            ("d1", "article", True)
+        ]
+        con.execute("insert into article select * from article")
+        assert failed_audits(con) == {"keys_are_unique": 1}
+        with pytest.raises(duckdb.ConstraintException):  # the checks and not-nulls stay
+            con.execute(
+                "insert into document (document_id, source_uri, status, pipeline_version) values ('d2', 'u', 'lost', 't')"
+            )
+
+
+def test_deferred_compaction_leaves_a_runs_written_row_groups_alone(tmp_path):
+    """A checkpoint during a run's loads writes the new rows as a row group of their own, rather
+    than rewriting the table's last row group (its pages, here) with them; the first checkpoint
+    after the run merges them again."""
+    from flows.warehouse import compaction_deferred
+
+    def row_groups(con) -> list[int]:
+        """Rows in each of the raw pages' row groups, in order."""
+        return [
+            r[0]
+            for r in con.execute(
+                "select max(count) from pragma_storage_info('raw_document') where column_id = 0 "
+                "group by row_group_id order by row_group_id"
+            ).fetchall()
+        ]
+
+    def load_pages(con, first: int) -> None:
+        raw = pl.DataFrame(
+            {
+                "content_hash": [f"h{i}" for i in range(first, first + 50)],
+                "data": [bytes(range(256)) * 40] * 50,
+                "size_bytes": [10_240] * 50,
+                "first_seen_at": [datetime.now(UTC)] * 50,
+            }
+        )
+        empty = {"document": pl.DataFrame(schema=DOCUMENT), "article": pl.DataFrame(schema=ARTICLE)}
+        load_batch(con, {"raw_document": raw, **empty})
+        con.execute("checkpoint")
+
+    with open_warehouse(str(tmp_path / "w.duckdb")) as con:
+        load_pages(con, 0)
+        load_pages(con, 50)
+        assert row_groups(con) == [100]  # DuckDB's own way: the first 50 rows written again
+        with compaction_deferred(con):
+            load_pages(con, 100)
+            load_pages(con, 150)
+            assert row_groups(con) == [100, 50, 50]
+        load_pages(con, 200)
+        assert row_groups(con) == [250]
+        assert con.execute("select count(distinct content_hash) from raw_document").fetchone()[0] == 250
 
 
 def test_newer_schema_is_refused(tmp_path):
