@@ -334,14 +334,15 @@ def open_warehouse(
 
 @contextmanager
 def compaction_deferred(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """While a run loads its batches, DuckDB's checkpoints leave the row groups they write as they
-    are; the first checkpoint after (the link step's, or closing) merges them once.
+    """While a run loads its batches, DuckDB's checkpoints write each one's new rows as a row group
+    of its own. Once vacuum is back on, the first checkpoint that changes a table (the link step's
+    updates, or a later run's) merges that table's recent row groups, once.
 
-    Each checkpoint's vacuum merged the new rows into the table's last row group, rewriting all
-    of that group: at 2,000 pages a checkpoint spiked the flow by up to ~190 MiB (the kept raw
-    pages, mostly) and took ~0.35 s, both growing with the warehouse until a group holds 122,880
-    rows. Without it a checkpoint costs ~0.15 s and ~20 MiB at any size. A DuckLake has no
-    checkpoints: nothing to defer."""
+    With vacuum on, every checkpoint merged the new rows into the table's last row group,
+    rewriting all of it: in a replay of a 2,000-page warehouse's loads, DuckDB's memory at a
+    checkpoint rose to ~250 MiB (the kept raw pages, mostly), growing with the warehouse until a
+    group holds 122,880 rows; deferred, it stays at ~110 MiB. A DuckLake has no checkpoints:
+    nothing to defer."""
     if is_ducklake(con):
         yield
         return
