@@ -61,6 +61,7 @@ def _print_summary(summary: dict) -> None:
     table.add_row("duplicates", str(summary["duplicates"]))
     table.add_row("rejected", str(summary["rejected"]))
     table.add_row("unchanged (skipped)", str(summary["unchanged"]))
+    table.add_row("reprocessed: pipeline changed", str(summary.get("reprocessed_for_new_version", 0)))
     table.add_row("downloaded", str(summary.get("downloaded", 0)))
     table.add_row("not modified (HTTP 304)", str(summary.get("not_modified", 0)))
     for reason, count in summary["rejected_by_reason"].items():

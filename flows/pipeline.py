@@ -22,8 +22,9 @@ from flows.fetch import Fetcher, fetch_urls
 from flows.limits import page_time_limit
 from flows.progress import RunProgress
 from flows.runners import batches_in_flight, check_runner, resolved_runner, task_runner
-from flows.runs import finish_run, record_run_start, unchanged_sources
-from flows.settings import PIPELINE_VERSION, Settings
+from flows.runs import finish_run, held_sources, record_run_start
+from flows.settings import Settings
+from flows.version import settings_version
 from flows.sources import LOCAL_KINDS, DocumentRef, RawDocument, discover, read_local
 from flows.warehouse import (
     articles_to_link,
@@ -249,7 +250,7 @@ def _raw_rows(raw: pl.DataFrame) -> pl.DataFrame:
     return pl.DataFrame(list(rows.values()), schema=schema)
 
 
-def _conditional(con, refs: list[DocumentRef]) -> dict[str, dict]:
+def _conditional(con, refs: list[DocumentRef], version: str) -> dict[str, dict]:
     """ETag and Last-Modified of URLs fetched before whose page is still in the warehouse."""
     urls = [r.uri for r in refs if r.kind == "url"]
     if not urls:
@@ -258,7 +259,7 @@ def _conditional(con, refs: list[DocumentRef]) -> dict[str, dict]:
     rows = con.execute(
         "select source_uri, etag, last_modified from document where source_uri in (select key from wanted) "
         "and status in ('article', 'duplicate') and pipeline_version = ? and (etag is not null or last_modified is not null)",
-        [PIPELINE_VERSION],
+        [version],
     ).fetchall()
     return {uri: {"etag": etag, "last_modified": modified} for uri, etag, modified in rows}
 
@@ -334,6 +335,7 @@ def wirehouse_pipeline(
     if runner is not None:
         overrides["runner"] = check_runner(runner)
     settings = Settings(**overrides)
+    version = settings_version(settings)
     run_id = uuid.uuid4().hex[:16]
     started = datetime.now(UTC)
     seconds: Counter = Counter()
@@ -341,6 +343,7 @@ def wirehouse_pipeline(
     reasons: Counter = Counter()
     fetches: Counter = Counter()
     unchanged_total = 0
+    outdated_total = 0
     documents_total = 0
     documents_loaded = 0
     with ExitStack() as stack:
@@ -359,7 +362,7 @@ def wirehouse_pipeline(
         parallel = 1 if runner_name == "thread" else settings.workers
         fetcher = Fetcher(settings.fetch_settings())  # robots.txt and host timing shared by every batch
         seen = {ref.uri for ref in queue}
-        record_run_start(con, run_id, started, ["rebuild"] if rebuild else [str(i) for i in inputs])
+        record_run_start(con, run_id, started, ["rebuild"] if rebuild else [str(i) for i in inputs], version)
         progress = RunProgress(len(queue))
         in_flight: deque[_Batch] = deque()  # oldest first; classified and loaded in this order
         pending = pl.DataFrame(schema=KNOWN)  # articles classified in this run but not loaded yet
@@ -373,7 +376,7 @@ def wirehouse_pipeline(
             candidates = pages.filter(pl.col("text").is_not_null())
             ids = [article_key(u, h) for u, h in zip(candidates["url"], candidates["text_hash"], strict=True)]
             known = pl.concat([known_articles(con, ids, candidates["text_hash"].to_list()), pending])
-            batch.documents, batch.articles = classified_documents(pages, known, PIPELINE_VERSION, run_id)
+            batch.documents, batch.articles = classified_documents(pages, known, version, run_id)
             pending = pl.concat([pending, batch.articles.select(list(KNOWN))])
             batch.future = workers.submit(
                 analyse_articles,
@@ -440,7 +443,7 @@ def wirehouse_pipeline(
             if rebuild:
                 raw = read_kept_documents(con, batch)
             else:
-                conditional = {} if settings.reprocess else _conditional(con, batch)
+                conditional = {} if settings.reprocess else _conditional(con, batch, version)
                 raw, expanded, counts = read_documents(batch, settings, conditional, fetcher)
                 fetches.update(counts)
                 for url in expanded:  # pages named by a feed or sitemap join the queue, each once
@@ -452,13 +455,16 @@ def wirehouse_pipeline(
             unchanged_total += not_modified.height
             raw = raw.filter(pl.col("reason").is_null() | (pl.col("reason") != NOT_MODIFIED))
             if not settings.reprocess:
-                skip = unchanged_sources(
+                held = held_sources(
                     raw["source_uri"],
                     raw["data"],
                     raw["reason"],
                     known_documents(con, raw["source_uri"].to_list()),
+                    version,
                 )
+                skip = held.unchanged
                 unchanged_total += len(skip)
+                outdated_total += len(held.outdated)
                 raw = raw.filter(~pl.col("source_uri").is_in(list(skip)))
             seconds["read"] += time.perf_counter() - t0
             if raw.height == 0:
@@ -497,6 +503,7 @@ def wirehouse_pipeline(
             fetches=fetches,
             reasons=reasons,
             seconds=seconds,
+            outdated=outdated_total,
         )
     return summary
 

@@ -12,40 +12,60 @@ from collections import Counter
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
-from flows.settings import PIPELINE_VERSION, Settings
+from flows.settings import Settings
 from flows.sources import LOCAL_KINDS, DocumentRef, read_local
+from flows.version import settings_version
 from transforms.ids import content_hash
 
 if TYPE_CHECKING:
     import polars as pl
 
 
-def unchanged_sources(
-    uris: Iterable[str], data: Iterable[bytes | None], reasons: Iterable[str | None], known: pl.DataFrame
-) -> set[str]:
-    """The sources among `uris` that the warehouse holds unchanged under this pipeline version
+class HeldSources(NamedTuple):
+    """What the warehouse holds of a batch's sources: `unchanged` (nothing to do) and `outdated`
+    (the same bytes, derived by another pipeline version: reprocessed because the code changed)."""
+
+    unchanged: set[str]
+    outdated: set[str]
+
+
+def held_sources(
+    uris: Iterable[str],
+    data: Iterable[bytes | None],
+    reasons: Iterable[str | None],
+    known: pl.DataFrame,
+    version: str,
+) -> HeldSources:
+    """The sources among `uris` that the warehouse holds unchanged under pipeline `version`
     (`known`, from known_documents): with the same bytes (`data`); or, having no bytes, rejected
     for the very reason they have none now (`reasons`: a file still over the size limit, a page
-    still gone), since recording them again would write the same row."""
-    current = [r for r in known.iter_rows(named=True) if r["pipeline_version"] == PIPELINE_VERSION]
+    still gone), since recording them again would write the same row. Those it holds with the
+    same bytes under another version are `outdated`."""
+    rows = list(known.iter_rows(named=True))
+    current = [r for r in rows if r["pipeline_version"] == version]
     seen = {(r["source_uri"], r["content_hash"]) for r in current}
+    seen_before = {(r["source_uri"], r["content_hash"]) for r in rows if r["pipeline_version"] != version}
     rejected = {(r["source_uri"], r["reason"]) for r in current if r["status"] == "rejected"}
-    out = set()
+    unchanged, outdated = set(), set()
     for uri, raw, reason in zip(uris, data, reasons, strict=True):
         if raw is not None:
-            if (uri, content_hash(raw)) in seen:
-                out.add(uri)
+            key = (uri, content_hash(raw))
+            if key in seen:
+                unchanged.add(uri)
+            elif key in seen_before:
+                outdated.add(uri)
         elif reason is not None and (uri, reason) in rejected:
-            out.add(uri)
-    return out
+            unchanged.add(uri)
+    return HeldSources(unchanged, outdated)
 
 
-def record_run_start(con, run_id: str, started: datetime, inputs: list[str]) -> None:
+def record_run_start(con, run_id: str, started: datetime, inputs: list[str], version: str) -> None:
+    """The run's pipeline_run row, opened: its id, start, pipeline version and inputs."""
     con.execute(
         "insert into pipeline_run (run_id, started_at, pipeline_version, inputs) values (?, ?, ?, ?)",
-        [run_id, started, PIPELINE_VERSION, inputs],
+        [run_id, started, version, inputs],
     )
 
 
@@ -58,6 +78,7 @@ def finish_run(
     fetches: Counter,
     reasons: Counter,
     seconds: Counter,
+    outdated: int = 0,
 ) -> dict:
     """The run summary (what it did, the warehouse's row counts, failed audits), recorded as the
     end of its pipeline_run row."""
@@ -74,6 +95,7 @@ def finish_run(
         "duplicates": statuses["duplicate"],
         "rejected": statuses["rejected"],
         "unchanged": unchanged,
+        "reprocessed_for_new_version": outdated,
         "downloaded": fetches["downloaded"],
         "not_modified": fetches["not_modified"],
         "rejected_by_reason": dict(reasons.most_common()),
@@ -141,13 +163,17 @@ def up_to_date_run(
                 for ref in refs[start : start + settings.batch_size]
             ]
             uris = [doc.source_uri for doc in docs]
-            held = unchanged_sources(
-                uris, [doc.data for doc in docs], [doc.reason for doc in docs], known_documents(con, uris)
+            held = held_sources(
+                uris,
+                [doc.data for doc in docs],
+                [doc.reason for doc in docs],
+                known_documents(con, uris),
+                settings_version(settings),
             )
-            if not set(uris) <= held:
+            if not set(uris) <= held.unchanged:
                 return None
         run_id = uuid.uuid4().hex[:16]
-        record_run_start(con, run_id, started, [str(i) for i in inputs])
+        record_run_start(con, run_id, started, [str(i) for i in inputs], settings_version(settings))
         return finish_run(
             con,
             run_id,

@@ -12,10 +12,6 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-# Bump when a change to extraction or NLP changes what a page yields: documents processed
-# by an older version are reprocessed from their kept raw bytes.
-PIPELINE_VERSION = "0.1.0"
-
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SQL_DIR = PROJECT_ROOT / "sql"
 

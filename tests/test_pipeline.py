@@ -8,6 +8,8 @@ import duckdb
 import pytest
 
 from flows.pipeline import next_batch_size, wirehouse_pipeline
+from flows.settings import Settings
+from flows.version import settings_version
 
 BOILERPLATE = [
     "Accept all",
@@ -92,6 +94,21 @@ def test_rerun_leaves_exactly_the_same_rows(prefect_harness, seed_dir, db):
     assert table_rows(db) == first
     wirehouse_pipeline([str(seed_dir)], db=str(db), reprocess=True, batch_size=1)
     assert table_rows(db) == first  # reprocessed in other batches: still the same rows and ids
+
+
+def test_documents_of_another_pipeline_version_are_reprocessed_and_counted(prefect_harness, seed_dir, db):
+    wirehouse_pipeline([str(seed_dir)], db=str(db))
+    first = table_rows(db)
+    with duckdb.connect(str(db)) as con:  # as an older wirehouse, whose rules differed, left them
+        con.execute("update document set pipeline_version = '0.0.1+older'")
+        con.execute("update article set pipeline_version = '0.0.1+older'")
+    summary = wirehouse_pipeline([str(seed_dir)], db=str(db))
+    assert summary["unchanged"] == 0 and summary["reprocessed_for_new_version"] == 2
+    with duckdb.connect(str(db), read_only=True) as con:
+        versions = con.execute("select distinct pipeline_version from document").fetchall()
+    assert versions == [(settings_version(Settings(db=str(db))),)]
+    again = table_rows(db)
+    assert {t: len(rows) for t, rows in again.items()} == {t: len(rows) for t, rows in first.items()}
 
 
 def test_same_article_twice_is_one_article_and_one_duplicate(prefect_harness, seed_dir, db):
