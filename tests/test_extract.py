@@ -79,6 +79,16 @@ def test_future_dates_are_dropped():
     assert extract_page(page, "x", now=NOW)["published_at"] is None
 
 
+def test_a_placeholder_date_gives_way_to_the_date_the_page_shows():
+    body = "<p>" + "The council met on Tuesday to discuss the new budget for schools. " * 4 + "</p>"
+    page = (
+        '<html><head><meta property="article:published_time" content="0001-01-01T00:00:00Z">'
+        '<meta property="og:url" content="https://e.example/news/2023/07/04/story/"></head>'
+        f"<body><article>{body}</article></body></html>"
+    )
+    assert extract_page(page, "x", now=NOW)["published_date"] == date(2023, 7, 4)
+
+
 def test_pages_without_an_article_say_why():
     assert extract_page("<html><body><script>var x=1;</script></body></html>", "x", now=NOW)[
         "reason"

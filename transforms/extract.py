@@ -21,8 +21,21 @@ _BULLET = re.compile(r"^\s*[-•*·▪►]\s+", re.M)
 _DATE_IN_PATH = re.compile(r"/(20\d\d|19\d\d)[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:/|$|[-_])")
 
 
+# Publishing systems write placeholders such as 0001-01-01 when a page has no date: no news page
+# predates the web.
+EARLIEST_PUBLICATION_YEAR = 1990
+
+
 def _parse_datetime(value: str | None) -> datetime | None:
-    """An ISO-8601 timestamp or date as written on the page; None when it is not one."""
+    """An ISO-8601 timestamp or date as written on the page; None when it is not one, or is a
+    placeholder older than the web (so that the page's other dates are searched)."""
+    parsed = _parse_iso(value)
+    if parsed is not None and parsed.year < EARLIEST_PUBLICATION_YEAR:
+        return None
+    return parsed
+
+
+def _parse_iso(value: str | None) -> datetime | None:
     if not value or not isinstance(value, str):
         return None
     value = value.strip()
@@ -368,7 +381,7 @@ def extract_page(html: str, source_uri: str, now: datetime | None = None) -> dic
     )
     if published is not None:
         aware = published if published.tzinfo else published.replace(tzinfo=UTC)
-        if aware > now + timedelta(days=1) or aware.year < 1990:
+        if aware > now + timedelta(days=1) or aware.year < EARLIEST_PUBLICATION_YEAR:
             published = None  # a future (or pre-web) date is a broken page, not a scoop
     published_date: date | None = published.date() if published else None
     published_at = None
