@@ -297,7 +297,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     try:
         sql = reports.report_sql(args.name)
-        frame = reports.query(args.db, sql, {"entity": args.entity, "since": args.since})
+        frame = reports.query(args.db, sql, {"entity": args.entity, "since": args.since, "as_of": args.as_of})
     except (KeyError, WarehouseError) as exc:
         return _fail(str(exc).strip("'\""))
     except duckdb.Error as exc:
@@ -400,6 +400,11 @@ def build_parser() -> argparse.ArgumentParser:
     output_options(report)
     report.add_argument("--entity", help="only rows about this entity (reports that take it)")
     report.add_argument("--since", help="only rows from this date on, YYYY-MM-DD (reports that take it)")
+    report.add_argument(
+        "--as-of",
+        dest="as_of",
+        help="the day reports of what is to come count from, YYYY-MM-DD (default today)",
+    )
     report.add_argument("--html", metavar="OUT.html", help="write one self-contained page of charts instead")
     report.set_defaults(func=cmd_report)
 

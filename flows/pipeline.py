@@ -24,8 +24,8 @@ from flows.progress import RunProgress
 from flows.runners import batches_in_flight, check_runner, resolved_runner, task_runner
 from flows.runs import finish_run, held_sources, record_run_start
 from flows.settings import Settings
-from flows.version import settings_version
 from flows.sources import LOCAL_KINDS, DocumentRef, RawDocument, discover, read_local
+from flows.version import settings_version
 from flows.warehouse import (
     articles_to_link,
     compaction_deferred,

@@ -11,7 +11,7 @@ from flows.warehouse import open_warehouse
 
 REPORTS_DIR = SQL_DIR / "reports"
 FORMATS = ("table", "csv", "json", "parquet")
-PARAMETERS = ("entity", "since")
+PARAMETERS = ("entity", "since", "as_of")
 
 
 def available_reports() -> dict[str, str]:

@@ -104,3 +104,22 @@ def test_unknown_report_and_missing_warehouse_are_one_line_errors(tmp_path, ware
     )
     missing = cli("report", "story_coverage", "--db", str(tmp_path / "none.duckdb"))
     assert missing.returncode == 2 and "no warehouse at" in missing.stderr
+
+
+def test_upcoming_events_are_those_still_to_come_as_of_a_day(warehouse):
+    def upcoming(as_of):
+        result = cli(
+            "report", "upcoming_events", "--as-of", as_of, "--db", str(warehouse), "--format", "json"
+        )
+        assert result.returncode == 0, result.stderr
+        return json.loads(result.stdout)
+
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        dated = con.execute("select min(event_date), max(event_date) from event").fetchone()
+    assert dated[0] < dated[1]
+    everything = upcoming(str(dated[0]))
+    assert everything and {"actor", "location", "date_direction", "published_date"} <= set(everything[0])
+    later = upcoming(str(dated[1]))
+    assert 0 < len(later) < len(everything)
+    assert all(r["event_date"][:4] >= str(dated[1])[:4] for r in later)
+    assert upcoming("2999-01-01") == []

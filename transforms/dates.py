@@ -7,10 +7,21 @@ Friday" the first after it), "today"/"yesterday"/"tomorrow", "last/this/next wee
 the year that puts it nearest before the publication day (up to a month after it).
 Without a publication date nothing relative is resolved. The result is the first day of the
 period the words name, with its granularity: day, week, month or year.
+
+The direction the text gives (its tense and modality, read by the caller) decides which way an
+expression that could go either way is resolved: in a November article "a hearing is scheduled
+for February" is the next February and "on Saturday, his first match will be" the coming
+Saturday, while "in December, the firm bid" is the December before. "last Tuesday" is the
+Tuesday of the week before the publication week; "in three days" counts forward.
 """
 
 import re
 from datetime import date, timedelta
+from typing import Literal
+
+# "present" is the news present ("the teams meet again on Friday"): ahead for a weekday or "in
+# three days", otherwise as unknown ("the dispute dates back to October 11")
+Direction = Literal["past", "future", "present", "unknown"]
 
 MONTHS = {
     "january": 1,
@@ -80,9 +91,29 @@ _WEEKDAY = re.compile(
     r"\b(?P<which>last|next|this|on|on last|on next)?\s*(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
     re.I,
 )
-_DEICTIC = re.compile(r"\b(?P<word>today|yesterday|tomorrow|tonight)\b", re.I)
+_DEICTIC = re.compile(
+    r"\b(?P<word>today|yesterday|tomorrow|tonight|last night|tomorrow night|this morning)\b", re.I
+)
+_DEICTIC_OFFSET = {
+    "today": 0,
+    "tonight": 0,
+    "this morning": 0,
+    "yesterday": -1,
+    "last night": -1,
+    "tomorrow": 1,
+    "tomorrow night": 1,
+}
 _MONTH_ALONE = re.compile(
-    rf"\b(?:in|since|by|early|late|mid|earlier in|last)\s+-?\s*{_M}\b(?!\s+[0-3]?\d)", re.I
+    rf"\b(?P<which>in|since|by|early|late|mid|earlier in|last|next|for|until|"
+    rf"(?:the\s+)?(?:end|beginning|start|middle) of)\s+-?\s*{_M}\b(?!\s+[0-3]?\d)",
+    re.I,
+)
+# "in three days", "within two weeks": forward from publication, read only where the text speaks of
+# what is to come ("the first time in two years" is a span of time, not a day)
+_IN_N = re.compile(
+    r"\b(?:in|within)\s+(?P<n>\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten)\s+"
+    r"(?P<unit>day|week|month|year)s?(?:'|’)?(?:\s+time)?\b",
+    re.I,
 )
 
 
@@ -118,19 +149,23 @@ _NEXT_DAY = re.compile(
 
 
 def resolve(
-    expression: str, published: date | None, anchor: date | None = None
+    expression: str,
+    published: date | None,
+    anchor: date | None = None,
+    direction: Direction = "unknown",
 ) -> tuple[date | None, str | None]:
     """The first day of the period an expression names, and its granularity; (None, None) when
     the words name no date or need a publication date that is missing.
 
     "a day after", "two days later", "the next day" count from `anchor`, the last day the article
     dated before (an event's own date, not the publication day); without one they stay unresolved.
+    `direction` is whether the text speaks of the past or of what is to come.
     """
     try:
         relative = _from_anchor(expression, anchor)
         if relative is not None:
             return relative
-        return _resolve(expression, published)
+        return _resolve(expression, published, direction)
     except (ValueError, OverflowError):
         return None, None
 
@@ -154,7 +189,49 @@ def _from_anchor(expression: str, anchor: date | None) -> tuple[date | None, str
     return None
 
 
-def _resolve(expression: str, published: date | None) -> tuple[date | None, str | None]:
+def _day_without_year(month: int, day: int, published: date, direction: Direction) -> date | None:
+    """A month and day in the year the direction puts it: on or after publication for what is to
+    come, on or before it for the past, else the nearest before it (up to a month after)."""
+    if direction in ("unknown", "present"):
+        return _nearest_year(month, day, published)
+    for year in (published.year - 1, published.year, published.year + 1):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            return None
+        if direction == "future" and candidate >= published:
+            return candidate
+        if direction == "past" and candidate <= published and date(year + 1, month, min(day, 28)) > published:
+            return candidate
+    return None
+
+
+def _month_year(month: int, published: date, direction: Direction) -> int:
+    """The year of a month named alone: the coming one for the future, the last one for the past,
+    else this year's unless that is over a month ahead."""
+    if direction == "future":
+        return published.year if month >= published.month else published.year + 1
+    if direction == "past":
+        return published.year if month <= published.month else published.year - 1
+    return published.year if month <= published.month + 1 else published.year - 1
+
+
+def _weekday(which: str, target: int, published: date, direction: Direction) -> date:
+    """A weekday: "next X" and a weekday spoken of as to come are the first one after
+    publication; "last X" the one of the week before the publication week; else the last one on
+    or before publication."""
+    if "next" in which or (direction in ("future", "present") and "last" not in which):
+        ahead = (target - published.weekday()) % 7
+        if "next" in which and ahead == 0:
+            ahead = 7
+        return published + timedelta(days=ahead)
+    if "last" in which:
+        monday = published - timedelta(days=published.weekday())
+        return monday - timedelta(weeks=1) + timedelta(days=target)
+    return published - timedelta(days=(published.weekday() - target) % 7)
+
+
+def _resolve(expression: str, published: date | None, direction: Direction) -> tuple[date | None, str | None]:
     text = expression.strip()
     if published is not None and not (1800 <= published.year <= 9000):
         published = None
@@ -175,7 +252,7 @@ def _resolve(expression: str, published: date | None) -> tuple[date | None, str 
             if kind == "day_noyear":
                 if published is None:
                     return None, None
-                resolved = _nearest_year(month_num, int(groups["day"]), published)
+                resolved = _day_without_year(month_num, int(groups["day"]), published, direction)
                 return (resolved, "day") if resolved else (None, None)
             if kind == "month":
                 return date(int(groups["year"]), month_num, 1), "month"
@@ -187,8 +264,20 @@ def _resolve(expression: str, published: date | None) -> tuple[date | None, str 
         return None, None
     m = _DEICTIC.search(text)
     if m:
-        offset = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}[m.group("word").lower()]
+        offset = _DEICTIC_OFFSET[" ".join(m.group("word").lower().split())]
         return published + timedelta(days=offset), "day"
+    m = _IN_N.search(text) if direction in ("future", "present") else None
+    if m:
+        raw = m.group("n").lower()
+        n = int(raw) if raw.isdigit() else NUMBERS.get(raw, 1)
+        unit = m.group("unit").lower()
+        if unit in ("day", "week"):
+            return published + timedelta(
+                days=n * (7 if unit == "week" else 1)
+            ), "day" if unit == "day" else "week"
+        if unit == "month":
+            return _month_start(published, n), "month"
+        return date(published.year + n, 1, 1), "year"
     m = _AGO.search(text)
     if m:
         raw = m.group("n").lower()
@@ -225,19 +314,16 @@ def _resolve(expression: str, published: date | None) -> tuple[date | None, str 
     m = _WEEKDAY.search(text)
     if m:
         target = WEEKDAYS[m.group("weekday").lower()]
-        which = (m.group("which") or "").lower()
-        if "next" in which:
-            ahead = (target - published.weekday()) % 7 or 7
-            return published + timedelta(days=ahead), "day"
-        back = (published.weekday() - target) % 7
-        if "last" in which and back == 0:
-            back = 7
-        return published - timedelta(days=back), "day"
+        return _weekday((m.group("which") or "").lower(), target, published, direction), "day"
     m = _MONTH_ALONE.search(text)
     if m:
         month_num = MONTHS[m.group("month").lower().rstrip(".")]
-        year = published.year if month_num <= published.month + 1 else published.year - 1
-        return date(year, month_num, 1), "month"
+        which = m.group("which").lower()
+        if which == "next":
+            direction = "future"
+        elif which in ("last", "since", "earlier in"):
+            direction = "past"
+        return date(_month_year(month_num, published, direction), month_num, 1), "month"
     return None, None
 
 

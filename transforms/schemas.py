@@ -91,6 +91,7 @@ EVENT = {
     "event_date": pl.Date,
     "date_granularity": pl.String,
     "date_text": pl.String,
+    "date_direction": pl.String,
     "start_char": pl.Int64,
     "end_char": pl.Int64,
 }
