@@ -10,7 +10,7 @@ export DO_NOT_TRACK := 1
 export PREFECT_LOGGING_LEVEL ?= WARNING
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: setup run test bench lint clean serve
+.PHONY: setup run check test bench lint clean serve
 
 setup: $(STAMP)
 	@:
@@ -30,7 +30,12 @@ $(STAMP): pyproject.toml uv.lock | $(UV)
 run: setup
 	@$(VENV)/bin/wirehouse run data/samples --db data/warehouse.duckdb
 
-test: setup
+# The edit loop: the unit and nlp tiers (pure functions, the spaCy model), no Prefect, no servers.
+check: setup
+	@$(VENV)/bin/python -m pytest -q -m "unit or nlp"
+
+# Everything, as CI runs it: lint, then all four tiers (unit, nlp, integration, system).
+test: setup lint
 	@$(VENV)/bin/python -m pytest -q
 
 bench: setup
@@ -39,6 +44,7 @@ bench: setup
 lint: setup
 	@$(VENV)/bin/ruff check flows transforms tests bench
 	@$(VENV)/bin/ruff format --check flows transforms tests bench
+	@$(VENV)/bin/sqlfluff lint sql --disable-progress-bar --nocolor
 
 clean:
 	rm -rf $(VENV) $(TOOLS) data/warehouse.duckdb

@@ -261,6 +261,19 @@ def bench_links(db: Path, base: int, sizes: list[int]) -> None:
         )
 
 
+def cpu_model() -> str:
+    """The CPU the figures hold for (as lscpu names it), and how many cores this process may use."""
+    model = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{model}, {len(os.sched_getaffinity(0))} cores"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", type=int, nargs="*", default=[200, 600, 2000])
@@ -275,6 +288,7 @@ def main() -> None:
     if not SHARED.exists():
         sys.exit("make bench needs ../shared (the benchmark pages and make_scaled.py)")
     only = set(args.only or ["extraction", "cold", "pipeline", "links"])
+    print(f"CPU: {cpu_model()} (figures hold for this CPU only)", flush=True)
     with tempfile.TemporaryDirectory(prefix="wirehouse-bench-") as tmp:
         work = Path(tmp)
         if "extraction" in only:

@@ -141,5 +141,37 @@ def seed_dir(tmp_path) -> Path:
     return folder
 
 
+# Test tiers (`make check` runs unit and nlp, `make test` all four): a test's tier follows from
+# what it needs, so a new test lands in the right one without a marker of its own.
+SYSTEM_MODULES = {"test_cli", "test_serve", "test_robustness", "test_html_report"}
+INTEGRATION_FIXTURES = {"prefect_harness", "postgres", "object_store", "seed_warehouse", "loaded"}
+INTEGRATION_MODULES = {
+    "test_pipeline",
+    "test_runners",
+    "test_fetch",
+    "test_warehouse",
+    "test_runs",
+    "test_reports",
+}
+
+
+def tier(module: str, fixtures: set[str]) -> str:
+    """unit, nlp, integration or system: the heaviest thing a test needs."""
+    if module in SYSTEM_MODULES:
+        return "system"
+    if module in INTEGRATION_MODULES or fixtures & INTEGRATION_FIXTURES:
+        return "integration"
+    if "nlp" in fixtures:
+        return "nlp"
+    return "unit"
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects by marker
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if not any(item.get_closest_marker(name) for name in ("unit", "nlp", "integration", "system")):
+            item.add_marker(tier(item.module.__name__.rsplit(".", 1)[-1], set(item.fixturenames)))
+
+
 def pytest_sessionfinish(session, exitstatus):
     shutil.rmtree(_PREFECT_HOME, ignore_errors=True)

@@ -30,8 +30,11 @@ def test_a_copy_of_the_code_has_the_same_digest(tree):
 def test_a_changed_rule_changes_the_digest(tree):
     before = code_digest(tree)
     rule = tree / "transforms" / "events.py"
-    rule.write_text(rule.read_text().replace('"ceasefire",', '"ceasefire", "armistice day",', 1))
+    rule.write_text(rule.read_text().replace('"strike"', '"walkout"', 1))
     assert code_digest(tree) != before
+    lexicon = tree / "transforms" / "lexicons" / "event_triggers.tsv"
+    lexicon.write_text(lexicon.read_text() + "truce\tany\tAGREE\tno\n")
+    assert code_digest(tree) not in (before, code_digest(PROJECT_ROOT))
 
 
 def test_a_new_data_file_changes_the_digest(tree):

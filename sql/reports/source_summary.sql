@@ -5,8 +5,14 @@ select
     sum(a.word_count) as words,
     min(a.published_at) as first_published_at,
     max(a.published_at) as last_published_at,
-    (select count(*) from claim as c where c.article_id in (select article_id from article as b where b.source is not distinct from a.source)) as claims,
-    (select count(*) from event as v where v.article_id in (select article_id from article as b where b.source is not distinct from a.source)) as events
+    (
+        select count(*) from claim as c
+        where c.article_id in (select b.article_id from article as b where b.source is not distinct from a.source)
+    ) as claims,
+    (
+        select count(*) from event as v
+        where v.article_id in (select b.article_id from article as b where b.source is not distinct from a.source)
+    ) as events
 from article as a
 group by a.source
 order by articles desc, source

@@ -2,7 +2,8 @@
 -- it, which, who they say said it, and when it was first seen.
 create or replace view corroborated_claims as
 with claims as (
-    select c.claim_group_id, c.claim_id, c.speaker, c.text, a.article_id,
+    select
+        c.claim_group_id, c.claim_id, c.speaker, c.text, a.article_id,
         coalesce(a.source, a.url, a.source_uri) as outlet, a.published_at
     from claim as c
     inner join article as a using (article_id)
