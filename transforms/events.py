@@ -228,10 +228,10 @@ def _tense_direction(verb) -> str:
         auxiliaries = [c for c in node.children if c.dep_ in ("aux", "auxpass")]
         if any(a.lower_ in FUTURE_AUXILIARIES for a in auxiliaries):
             return "future"
-        if (
-            node.lemma_.lower() in SCHEDULE_VERBS
-            and node.i != verb.i
-            or (node.lemma_.lower() in SCHEDULE_VERBS and any(a.dep_ == "auxpass" for a in auxiliaries))
+        # "plans to hold", "is expected to": a schedule verb the clause is the complement of;
+        # "is scheduled for": one in the passive
+        if node.lemma_.lower() in SCHEDULE_VERBS and (
+            node.i != verb.i or any(a.dep_ == "auxpass" for a in auxiliaries)
         ):
             return "future"
         if any(a.tag_ == "VBD" for a in auxiliaries) or node.tag_ == "VBD":
