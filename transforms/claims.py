@@ -1,239 +1,87 @@
 """Claims: who said what. Attributed statements from the dependency parse, speakers resolved.
 
-Constructions handled (each has a test in tests/test_claims.py):
-- a reporting verb with a clausal complement: "X said (that) ...", "X stressed that ...";
-- inverted attribution: "..., the statement said." / "“...,” he said.";
-- parenthetical attribution: "The second round, Pakistan said, was meant to ...";
-- participles that report: "..., emphasizing that ...", "with X saying that ..." (subject taken
-  from the clause they hang on);
-- speech acts whose content is their own predicate: "X accused Y of ...", "X urged Y to ...",
-  "X thanked Y for ..." (the text keeps the verb: the act is the claim);
-- "according to X";
-- direct quotes over several sentences, and a quote that continues after its attribution;
-- a subject-elided continuation ("But said that ...") inherits the previous speaker;
-- pronouns ("he", "they", "it") resolve to the speaker they refer to, roles ("the spokesperson")
-  to the fullest form of that role in the article ("Pakistan's Foreign Office Spokesperson"),
-  and a role written before a person's name ("Defence Minister Khawaja Asif") to that person.
-Nested reporting verbs inside a claim's content are part of that content, not claims of their own.
+Two passes over a parsed article, each a set of small rules named for the construction they read
+(each has a test in tests/test_claims.py):
+
+1. Reporting verbs (`transforms/lexicons/reporting_verbs.tsv` says how each one's content is found):
+   - a that-clause or reported clause: "X said (that) ...", "X stressed that ...";
+   - a request: "X told them to ...", "X asked the court to ...";
+   - a speech act whose content is its own predicate: "X accused Y of ...", "X urged Y to ..."
+     (the text keeps the verb: the act is the claim); a topic: "X stressed the need for ...";
+   - inverted attribution: "..., the statement said." / "“...,” he said.";
+   - parenthetical attribution: "The second round, Pakistan said, was meant to ...";
+   - participles that report: "..., emphasizing that ...", "with X saying that ..." (the subject
+     taken from the clause they hang on);
+   - an elided subject: "But said that ..." continues the previous sentence's speaker;
+   - "according to X".
+2. Quotations no verb claimed, given the speaker news typography gives them:
+   - a quotation continuing after its attribution, in the same paragraph ("“...,” he said. “...”");
+   - one introduced by a colon ("Tottenham said in a statement: “...”");
+   - one followed by its speaker and any verb ("“...,” Benioff weighed in");
+   - a paragraph that is only a quotation, after a paragraph that ended with a quote: the same
+     speaker goes on;
+   - a quoted phrase in a clause whose subject is a person or a body ("X called it “absolutely
+     not true”", "X described the plan as “a fundamental mistake”").
+
+Speakers are resolved by the article's speaker memory (transforms/speakers.py). A reporting verb
+inside another claim's content is part of that content ("officials said Pakistan has accused X of
+Y" is one claim by the officials), unless it stands in a subordinate clause of it ("the paper says
+he was arrested after employees said he tried to steal a van" holds the employees' claim too).
 """
 
+import bisect
 import re
 from dataclasses import dataclass
 
 import polars as pl
 
-from transforms.entities import ROLE_WORDS
 from transforms.ids import stable_id
+from transforms.lexicons import table
+from transforms.quotes import OPEN, QUOTE_CHARS, is_spoken, paragraph_at, paragraphs, quote_regions
 from transforms.schemas import CLAIM
+from transforms.speakers import PRONOUNS, Form, SpeakerMemory
 from transforms.tokens import in_sentence, tokens_with
 
-# lemma -> how its content is found. "clause": a that-clause or reported clause (the verb is not
-# part of the content). "act": the verb phrase itself is the claim ("accused X of Y").
-# Lemmas are British and American spellings both.
-REPORTING_VERBS = {
-    **{
-        v: "clause"
-        for v in (
-            "say",
-            "tell",
-            "state",
-            "add",
-            "claim",
-            "assert",
-            "maintain",
-            "affirm",
-            "insist",
-            "stress",
-            "emphasise",
-            "emphasize",
-            "note",
-            "argue",
-            "announce",
-            "declare",
-            "explain",
-            "report",
-            "confirm",
-            "deny",
-            "warn",
-            "acknowledge",
-            "admit",
-            "allege",
-            "contend",
-            "observe",
-            "remark",
-            "write",
-            "reply",
-            "respond",
-            "predict",
-            "promise",
-            "vow",
-            "pledge",
-            "concede",
-            "complain",
-            "hint",
-            "indicate",
-            "underline",
-            "underscore",
-            "highlight",
-            "mention",
-            "reiterate",
-            "suggest",
-            "believe",
-            "reveal",
-            "disclose",
-            "recall",
-            "caution",
-            "estimate",
-            "assure",
-            "reaffirm",
-            "clarify",
-            "point",
-            "contend",
-            "testify",
-            "tweet",
-            "post",
-            "question",
-            "agree",
-            "reject",
-            "demand",
-            "ask",
+
+@dataclass(frozen=True)
+class VerbSense:
+    """How a reporting verb's content is found (a row of reporting_verbs.tsv)."""
+
+    clause: bool
+    request: bool
+    act: bool
+    topic: bool
+    event: str  # "statement", "report-only" or "-"
+
+
+def _reporting_verbs(rows) -> dict[str, VerbSense]:
+    verbs = {}
+    for lemma, content, event, _source in rows:
+        features = set(content.split())
+        verbs[lemma] = VerbSense(
+            "clause" in features, "request" in features, "act" in features, "topic" in features, event
         )
-    },
-}
-# Speech acts whose object is the content (the verb stays in the text).
-ACT_VERBS = {
-    "accuse",
-    "criticise",
-    "criticize",
-    "condemn",
-    "praise",
-    "thank",
-    "blame",
-    "welcome",
-    "urge",
-    "call",
-    "describe",
-    "label",
-    "term",
-    "slam",
-    "denounce",
-    "recall",
-    "reiterate",
-    "demand",
-    "warn",
-    "appeal",
-    "commend",
-    "applaud",
-    "decry",
-    "dismiss",
-    "brand",
-    "hail",
-    "laud",
-    "lament",
-    "deplore",
-    "vow",
-    "pledge",
-    "emphasise",
-    "emphasize",
-    "stress",
-    "highlight",
-    "underline",
-    "underscore",
-}
+    return verbs
+
+
+VERBS = _reporting_verbs(table("reporting_verbs"))
 # every lemma a claim can hang on
-CLAIM_VERBS = frozenset(REPORTING_VERBS) | frozenset(ACT_VERBS)
-# Topic verbs whose noun object is the content without the verb ("stressed the need for ...").
-TOPIC_VERBS = {"emphasise", "emphasize", "stress", "highlight", "underline", "underscore", "note", "mention"}
-# Verbs that report only with a clause: with a noun object they are actions, not statements.
-CLAUSE_ONLY = {
-    "reject",
-    "deny",
-    "agree",
-    "ask",
-    "question",
-    "respond",
-    "reply",
-    "post",
-    "write",
-    "report",
-    "point",
-    "confirm",
-    "indicate",
-    "suggest",
-    "believe",
-    "reveal",
-    "add",
-    "tell",
-    "say",
-    "state",
-    "claim",
-    "maintain",
-    "insist",
-    "argue",
-    "announce",
-    "declare",
-    "explain",
-    "predict",
-    "promise",
-    "estimate",
-    "assure",
-    "clarify",
-    "testify",
-    "observe",
-    "remark",
-    "admit",
-    "acknowledge",
-    "allege",
-    "contend",
-    "concede",
-    "complain",
-    "hint",
-    "disclose",
-    "caution",
-    "affirm",
-    "reaffirm",
-    "assert",
-}
+CLAIM_VERBS = frozenset(VERBS)
+# verbs whose dated use by an institution is a public statement, and verbs that never happen
+STATEMENT_VERBS = frozenset(lemma for lemma, sense in VERBS.items() if sense.event == "statement")
+REPORT_ONLY_VERBS = frozenset(lemma for lemma, sense in VERBS.items() if sense.event != "-")
 
-# Words that make up a role written before a person's name.
-ROLE_VOCABULARY = ROLE_WORDS | {
-    "executive",
-    "officer",
-    "manager",
-    "founder",
-    "co-founder",
-    "owner",
-    "editor",
-    "economist",
-    "analyst",
-    "secretary-general",
-    "regional",
-    "general",
-    "national",
-    "party",
-    "union",
-    "police",
-    "army",
-    "military",
-    "opposition",
-    "health",
-    "education",
-    "trade",
-    "economy",
-    "environment",
-    "justice",
-    "home",
-    "energy",
-}
-
-PRONOUNS = {"he", "she", "they", "it", "we", "i", "him", "her", "them"}
-QUOTE_CHARS = '"“”„«»'
-_OPEN = "“„«"
-_CLOSE = "”»"
-_EDGE = re.compile(r"^[\s,;:—–\-]+|[\s,;:—–\-]+$")
+# Subjects that never name a speaker: relatives and demonstratives, indefinites, and the writer
+# ("we estimate", "I think") or a parse that made an object the subject.
+NOT_SPEAKERS = frozenset(
+    "there that this which who you what everyone nobody somebody i we us me him them".split()
+)
+_EDGE_PUNCT = " ,;:—–-\n\t"
 # "ISLAMABAD —", "LONDON (Reuters) -", "KABUL:": where the report was filed, not what was said
 _DATELINE = re.compile(r"^[A-Z][A-Z .'’-]{2,40}(?:\s*\([^)]{1,30}\))?\s*[—–:-]\s+")
 _LEADING_THAT = re.compile(r"^(?:that|whether)\s+", re.I)
+_WORD = re.compile(r"\w+")
+MIN_WORDS = 3
 
 
 @dataclass
@@ -251,33 +99,35 @@ class Claim:
     verb_at: int = -1  # offset of the reporting verb, to drop verbs nested in another claim's content
 
 
-def quote_regions(text: str) -> list[tuple[int, int]]:
-    """Spans of quoted text, marks included: curly pairs, and straight quotes taken in turn."""
-    regions = []
-    depth_start = None
-    for i, ch in enumerate(text):
-        if ch in _OPEN and depth_start is None:
-            depth_start = i
-        elif ch in _CLOSE and depth_start is not None:
-            regions.append((depth_start, i + 1))
-            depth_start = None
-    # straight quotes have no direction: pair them in turn within each paragraph, so one stray
-    # mark cannot flip every quotation after it
-    offset = 0
-    for paragraph in text.split("\n"):
-        straight = [offset + i for i, ch in enumerate(paragraph) if ch == '"']
-        for a, b in zip(straight[::2], straight[1::2], strict=False):
-            regions.append((a, b + 1))
-        offset += len(paragraph) + 1
-    return sorted(regions)
+@dataclass
+class _Article:
+    """What the rules of one article share."""
+
+    doc: object
+    text: str
+    memory: SpeakerMemory
+    quotations: list[tuple[int, int]]
+    paragraphs: list[tuple[int, int]]
+    sentences: list
+    sentence_starts: list[int]
+
+    def sentence_index(self, offset: int) -> int:
+        return max(0, bisect.bisect_right(self.sentence_starts, offset) - 1)
+
+    def quotation_at(self, start: int, end: int) -> tuple[int, int] | None:
+        """The quotation the content start..end opens, or starts inside."""
+        return next(((a, b) for a, b in self.quotations if a <= start - 1 < b or a <= start < b), None)
+
+
+# ---------------------------------------------------------------- spans
 
 
 def _span_text(text: str, start: int, end: int) -> tuple[str, int, int]:
-    """The content between start and end, without edge punctuation, a leading "that", or
-    quote marks left unbalanced at its edges; with the offsets it now has."""
-    while start < end and text[start] in " ,;:—–-\n\t":
+    """The content between start and end, without edge punctuation, a dateline, a leading
+    "that", or quote marks left unbalanced at its edges; with the offsets it now has."""
+    while start < end and text[start] in _EDGE_PUNCT:
         start += 1
-    while end > start and text[end - 1] in " ,;:—–-\n\t":
+    while end > start and text[end - 1] in _EDGE_PUNCT:
         end -= 1
     m = _DATELINE.match(text[start:end])
     if m:
@@ -285,16 +135,16 @@ def _span_text(text: str, start: int, end: int) -> tuple[str, int, int]:
     m = _LEADING_THAT.match(text[start:end])
     if m:
         start += m.end()
-    for _ in range(4):
+    for _ in range(6):
         chunk = text[start:end]
         if not chunk:
             break
-        if chunk[0] in QUOTE_CHARS and not _balanced_inside(chunk):
+        if chunk[0] in QUOTE_CHARS + "‘’" and not _balanced_inside(chunk):
             start += 1
-        elif chunk[-1] in QUOTE_CHARS and not _balanced_inside(chunk):
+        elif chunk[-1] in QUOTE_CHARS + "‘’" and not _balanced_inside(chunk):
             end -= 1
-        elif chunk[-1] in " ,;:":
-            end -= 1
+        elif chunk[-1] in _EDGE_PUNCT or chunk[0] in _EDGE_PUNCT:
+            start, end = (start + 1, end) if chunk[0] in _EDGE_PUNCT else (start, end - 1)
         else:
             break
     return text[start:end], start, end
@@ -302,10 +152,9 @@ def _span_text(text: str, start: int, end: int) -> tuple[str, int, int]:
 
 def _balanced_inside(chunk: str) -> bool:
     """True when the quote marks in the chunk pair up (so the edge ones belong to it)."""
-    opens = sum(chunk.count(c) for c in _OPEN)
-    closes = sum(chunk.count(c) for c in _CLOSE)
-    straight = chunk.count('"')
-    return opens == closes and straight % 2 == 0
+    opens = sum(chunk.count(c) for c in OPEN)
+    closes = chunk.count("”") + chunk.count("»")
+    return opens == closes and chunk.count('"') % 2 == 0 and "’’" not in chunk
 
 
 def _subtree_bounds(tokens) -> tuple[int, int]:
@@ -317,6 +166,13 @@ def _lemma(token) -> str:
     return token.lemma_.lower()
 
 
+def _words(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+# ---------------------------------------------------------------- speakers
+
+
 def _subject(verb):
     """The verb's subject, walking up through conjoined and participial heads that share it."""
     seen = 0
@@ -324,7 +180,7 @@ def _subject(verb):
         for child in verb.children:
             if child.dep_ == "nsubj":
                 return child
-        if verb.dep_ in ("conj", "advcl", "xcomp", "pcomp") and verb.head is not verb:
+        if verb.dep_ in ("conj", "advcl", "xcomp", "pcomp") and verb.head.i != verb.i:
             if verb.dep_ == "advcl" and any(
                 c.dep_ == "mark" and c.lower_ in ("if", "because", "although", "when") for c in verb.children
             ):
@@ -371,151 +227,448 @@ def _speaker_phrase(subject) -> tuple[str, int, int]:
     return subject.doc[run[0].i : run[-1].i + 1].text, start, end
 
 
-def _content_children(verb, kind: str):
-    """The dependents that hold the content of a reporting verb, and whether the verb belongs to it."""
-    lemma = _lemma(verb)
-    clauses = [
-        c
-        for c in verb.children
-        if c.dep_ in ("ccomp",) or (c.dep_ == "xcomp" and lemma in ("urge", "ask", "call"))
-    ]
-    if clauses and lemma not in ("urge", "call", "ask") and kind == "clause":
-        return clauses, False
-    if lemma in ACT_VERBS:
-        right = [
-            c
-            for c in verb.children
-            if c.i > verb.i
-            and c.dep_ not in ("punct", "cc", "conj", "mark")
-            and not (c.dep_ == "advcl" and _lemma(c) in REPORTING_VERBS)
-            and not (c.dep_ == "npadvmod")
-        ]
-        if right:
-            return right, lemma not in TOPIC_VERBS
-    if clauses:
-        return clauses, False
-    return [], False
+def _speaker_of_subject(subject, memory: SpeakerMemory) -> tuple[str | None, str | None, float]:
+    """The resolved speaker a subject token names, or (None, None, 0) when it names none."""
+    if subject.pos_ not in ("PROPN", "NOUN", "PRON") or subject.lower_ in NOT_SPEAKERS:
+        return None, None, 0.0
+    phrase, start, end = _speaker_phrase(subject)
+    return memory.resolve(phrase, start, end, subject.idx)
 
 
-class _Speakers:
-    """The article's speaker memory: the fullest form of each role, role-named people, the last speaker."""
-
-    def __init__(self, text: str, mentions: list[dict]):
-        self.text = text
-        self.mentions = mentions
-        self.last: str | None = None
-        self.last_entity: str | None = None
-        self.last_at: int | None = None
-        self.statement_issuer: tuple[str, str | None] | None = None
-        self.role_person: dict[str, tuple[str, str]] = {}
-        for m in mentions:
-            if m["label"] != "PERSON":
-                continue
-            # the run of role words right before a name: "Defence Minister Khawaja Asif",
-            # "Northgate's chief executive Daniel Okafor" -> that role names that person
-            before = re.findall(r"[\w.’']+", text[max(0, m["start"] - 80) : m["start"]])
-            run = []
-            for word in reversed(before):
-                if word.lower().rstrip(".") in ROLE_VOCABULARY:
-                    run.append(word.lower())
-                else:
-                    break
-            if run:
-                self.role_person[" ".join(reversed(run))] = (m["canonical"], m["entity_id"])
-        self.forms: list[tuple[str, int, int]] = []
-
-    def entity_in(self, start: int, end: int) -> dict | None:
-        inside = [m for m in self.mentions if m["start"] >= start and m["end"] <= end]
-        people = [m for m in inside if m["label"] == "PERSON"]
-        if people:
-            return people[-1]
-        return inside[-1] if inside else None
-
-    def resolve(
-        self, phrase: str, start: int, end: int, sentence: str
-    ) -> tuple[str | None, str | None, float]:
-        low = phrase.lower().strip()
-        if low in PRONOUNS:
-            human = low in ("he", "she", "him", "her")
-            if (
-                self.last is not None
-                and self.last_at is not None
-                and start - self.last_at < 600
-                and (not human or self._is_human(self.last, self.last_entity))
-            ):
-                return self.last, self.last_entity, 0.75
-            # no speaker just before: the nearest person (he/she) or group (it/they) named before
-            wanted = (
-                ("PERSON",) if low in ("he", "she", "him", "her", "i") else ("ORG", "GPE", "NORP", "PERSON")
-            )
-            earlier = [m for m in self.mentions if m["end"] <= start and m["label"] in wanted]
-            if earlier:
-                return earlier[-1]["canonical"], earlier[-1]["entity_id"], 0.6
-            if self.last is not None:
-                return self.last, self.last_entity, 0.5
-            return None, None, 0.0
-        if re.fullmatch(
-            r"(?:the |this |that )?(?:statement|report|communiqu[eé]|release|letter|readout)", low
-        ):
-            if self.statement_issuer:
-                return self.statement_issuer[0], self.statement_issuer[1], 0.8
-            return phrase, None, 0.7
-        entity = self.entity_in(start, end)
-        if entity is not None and entity["label"] == "PERSON":
-            return entity["canonical"], entity["entity_id"], 0.9
-        for role, (person, eid) in self.role_person.items():
-            if low.endswith(role) and len(role.split()) >= 1 and not any(w in PRONOUNS for w in role.split()):
-                return person, eid, 0.85
-        head_noun = re.fullmatch(r"(?:the |this )?([a-z]+)", low)
-        if head_noun and entity is None:
-            # "the union", "the association": the organisation of the article named by that noun
-            named = {
-                m["canonical"]: m
-                for m in self.mentions
-                if m["label"] in ("ORG", "NORP") and m["canonical"].lower().split()[-1] == head_noun.group(1)
-            }
-            if len(named) == 1:
-                m = next(iter(named.values()))
-                return m["canonical"], m["entity_id"], 0.8
-        fuller = [f for f in self.forms if f[0].lower().endswith(low) and len(f[0]) > len(phrase)]
-        if fuller:
-            name, f_start, f_end = max(fuller, key=lambda f: len(f[0]))
-            person = self.entity_in(f_start, f_end)
-            if person is not None and person["label"] == "PERSON":
-                return person["canonical"], person["entity_id"], 0.85
-            return name, (entity["entity_id"] if entity else None), 0.85
-        return phrase, (entity["entity_id"] if entity else None), 0.9
-
-    def _is_human(self, speaker: str, entity_id: str | None) -> bool:
-        """A person, or a role people hold ("the spokesperson"): what "he" or "she" can refer to."""
-        head = speaker.lower().split()[-1] if speaker.split() else ""
-        if head in ROLE_VOCABULARY or head.endswith(("person", "man", "woman", "ist")):
-            return True  # "Pakistan's Foreign Office Spokesperson" is a person, whatever entity it names
-        if entity_id is not None:
-            labels = {m["label"] for m in self.mentions if m["entity_id"] == entity_id}
-            if labels:
-                return "PERSON" in labels
-        return head.endswith(("er", "ent"))  # "the reporter", "the resident"
-
-    def remember(
-        self, speaker: str | None, entity_id: str | None, sentence: str, at: int | None = None
-    ) -> None:
-        if speaker:
-            self.last, self.last_entity, self.last_at = speaker, entity_id, at
-            # "In a statement, X said ...": a later "the statement said" is X's
-            if re.search(r"\bstatement\b", sentence, re.I) and not re.search(r"statement", speaker, re.I):
-                self.statement_issuer = (speaker, entity_id)
-
-
-def _speaker_forms(doc, verbs: list[int]) -> list[tuple[str, int, int]]:
+def _speaker_forms(doc, verbs: list[int]) -> list[Form]:
     """Every subject of a reporting verb in the article (`verbs`: the indices of the tokens whose
     lemma is one), so a short role finds its fullest form."""
     forms = []
     for i in verbs:
         subject = next((c for c in doc[i].children if c.dep_ == "nsubj"), None)
         if subject is not None and subject.lower_ not in PRONOUNS:
-            forms.append(_speaker_phrase(subject))
+            phrase, start, end = _speaker_phrase(subject)
+            forms.append(Form(phrase, start, end, subject.idx))
     return forms
+
+
+# ---------------------------------------------------------------- pass 1: reporting verbs
+
+
+def _can_report(verb) -> bool:
+    """A finite or participial verb in its own clause: not an adjective ("the reported deal"),
+    a modifier ("a man called Ali") or a passive ("he was told")."""
+    if verb.pos_ not in ("VERB", "AUX"):
+        return False
+    if verb.dep_ in ("amod", "acl", "relcl", "compound"):
+        return False
+    return not any(c.dep_ == "auxpass" for c in verb.children)
+
+
+def _that_clause(verb, sense: VerbSense):
+    """ "X said (that) ...": the clausal complement."""
+    if not sense.clause:
+        return None
+    clauses = [c for c in verb.children if c.dep_ == "ccomp"]
+    return _subtrees(clauses) if clauses else None
+
+
+def _request(verb, sense: VerbSense):
+    """ "X told them to ...": the infinitive complement."""
+    if not sense.request:
+        return None
+    clauses = [c for c in verb.children if c.dep_ == "xcomp"]
+    return _subtrees(clauses) if clauses else None
+
+
+def _act_dependents(verb) -> list:
+    return [
+        c
+        for c in verb.children
+        if c.i > verb.i
+        and c.dep_ not in ("punct", "cc", "conj", "mark", "npadvmod")
+        and not (c.dep_ == "advcl" and _lemma(c) in CLAIM_VERBS and VERBS[_lemma(c)].clause)
+    ]
+
+
+def _speech_act(verb, sense: VerbSense):
+    """ "X accused Y of ...": the verb and what follows it."""
+    if not sense.act:
+        return None
+    right = _act_dependents(verb)
+    return [verb, *_subtrees(right)] if right else None
+
+
+def _topic(verb, sense: VerbSense):
+    """ "X stressed the need for ...", "X noted findings of ...": the object without the verb."""
+    if not sense.topic:
+        return None
+    right = _act_dependents(verb)
+    return _subtrees(right) if right else None
+
+
+def _inverted(verb):
+    """ "…, the Foreign Office noted." / "The second round, Pakistan said, was …": the clause the
+    attribution hangs on, without it."""
+    if verb.dep_ not in ("parataxis", "ccomp"):
+        return None
+    head = verb.head
+    if head.i == verb.i or _lemma(head) in CLAIM_VERBS:
+        return None
+    attribution = {t.i for t in verb.subtree}
+    return [t for t in head.subtree if t.i not in attribution] or None
+
+
+def _subtrees(children) -> list:
+    return sorted({t for c in children for t in c.subtree}, key=lambda t: t.i)
+
+
+def _elided_subject(verb, s_index: int, claims: list[Claim]) -> tuple[str | None, str | None, float]:
+    """ "But said that ...": a sentence-root verb with no subject continues the speaker of the
+    sentence just before."""
+    if verb.dep_ == "ROOT" and claims and s_index - claims[-1].sentence_index <= 1:
+        return claims[-1].speaker, claims[-1].speaker_entity_id, 0.6
+    return None, None, 0.0
+
+
+def _content_span(art: _Article, verb, tokens, inverted: bool, sent) -> tuple[str, int, int, bool] | None:
+    """The content's text and offsets, and whether it is a direct quote."""
+    text = art.text
+    start, end = _subtree_bounds(tokens)
+    if inverted and start < verb.idx < end:
+        # parenthetical attribution: the content either side of it
+        a_start, a_end = _subtree_bounds(sorted(verb.subtree, key=lambda t: t.i))
+        left, ls, _ = _span_text(text, start, a_start)
+        right, _, re_ = _span_text(text, a_end, end)
+        content, c_start, c_end = f"{left} {right}".strip(), ls, re_
+    else:
+        content, c_start, c_end = _span_text(text, start, end)
+    if _words(content) < MIN_WORDS:
+        return None
+    region = art.quotation_at(c_start, c_end)
+    is_quote = region is not None and (region[1] - region[0]) >= 0.6 * (c_end - c_start)
+    if is_quote and (region[0] < sent.start_char or not region[0] <= verb.idx < region[1]):
+        # the attribution stands outside the quotation (before it, after it, or in a later
+        # sentence): the whole quotation is the content, whatever the parse cut off
+        content, c_start, c_end = _span_text(text, region[0] + 1, region[1] - 1)
+    return content, c_start, c_end, is_quote
+
+
+def _claim_of_verb(art: _Article, verb, sent, s_index: int, claims: list[Claim]) -> Claim | None:
+    if not _can_report(verb):
+        return None
+    sense = VERBS[_lemma(verb)]
+    tokens = _that_clause(verb, sense) or _request(verb, sense)
+    if tokens is None:
+        act = _speech_act(verb, sense)
+        tokens = act if act is not None else _topic(verb, sense)
+    inverted = False
+    if tokens is None:
+        tokens, inverted = _inverted(verb), True
+    if not tokens:
+        return None
+    subject = _subject(verb)
+    if subject is None:
+        speaker, entity_id, confidence = _elided_subject(verb, s_index, claims)
+        confidence *= 0.8
+    else:
+        speaker, entity_id, confidence = _speaker_of_subject(subject, art.memory)
+    if speaker is None:
+        return None
+    span = _content_span(art, verb, tokens, inverted, sent)
+    if span is None:
+        return None
+    content, c_start, c_end, is_quote = span
+    return Claim(
+        speaker,
+        entity_id,
+        content,
+        _lemma(verb),
+        is_quote,
+        c_start,
+        c_end,
+        sent.text.strip(),
+        s_index,
+        round(confidence, 2),
+        verb.idx,
+    )
+
+
+def _in_subordinate_clause(verb, outer_verb) -> bool:
+    """True when the verb reports with a clause and a subject of its own, and hangs on the outer
+    claim's content through an adverbial or relative clause: a statement of its own inside the
+    outer one ("... after employees said ..."), not a participle of it ("..., citing ...")."""
+    if not VERBS[_lemma(verb)].clause or not any(c.dep_ == "nsubj" for c in verb.children):
+        return False
+    node = verb
+    while node.head.i != node.i and node.i != outer_verb.i:
+        if node.dep_ in ("advcl", "relcl", "acl") and (node.i != verb.i or node.dep_ != "acl"):
+            return True
+        node = node.head
+    return False
+
+
+def _outermost(found: list[tuple[Claim, object]]) -> list[tuple[Claim, object]]:
+    """The sentence's claims without those whose verb lies in another's content, unless it
+    stands in a subordinate clause of it."""
+    kept = []
+    for claim, verb in found:
+        nested_in = [(o, v) for o, v in found if o is not claim and o.start <= claim.verb_at < o.end]
+        if any(not _in_subordinate_clause(verb, v) for _, v in nested_in):
+            continue
+        kept.append((claim, verb))
+    return kept
+
+
+def _claims_of_verbs(art: _Article, verbs: list[int], according: list[int]) -> list[Claim]:
+    claims: list[Claim] = []
+    covered: list[tuple[int, int]] = []  # content already claimed: verbs inside it are skipped
+    for s_index, sent in enumerate(art.sentences):
+        found = []
+        for verb in (art.doc[i] for i in in_sentence(verbs, sent)):
+            if any(s <= verb.idx < e for s, e in covered):
+                continue
+            claim = _claim_of_verb(art, verb, sent, s_index, claims)
+            if claim is not None:
+                found.append((claim, verb))
+        here = [claim for claim, _ in _outermost(found)]
+        for claim in here:
+            covered.append((claim.start, claim.end))
+            art.memory.remember(claim.speaker, claim.speaker_entity_id, claim.sentence, claim.verb_at)
+        if not here:
+            here = _according_to(art, sent, in_sentence(according, sent), s_index)
+        claims.extend(here)
+    return claims
+
+
+def _according_to(art: _Article, sent, according: list[int], s_index: int) -> list[Claim]:
+    """ "According to X, ...": the rest of the sentence is X's (`according`: the indices of the
+    sentence's tokens "according")."""
+    text = art.text
+    for token in (sent.doc[i] for i in according):
+        if token.i + 1 >= len(token.doc) or token.doc[token.i + 1].lower_ != "to":
+            continue
+        to = token.doc[token.i + 1]
+        sources = [c for c in to.children if c.dep_ == "pobj"] or [
+            c for c in token.children if c.dep_ == "pobj"
+        ]
+        if not sources:
+            continue
+        phrase, p_start, p_end = _speaker_phrase(sources[0])
+        speaker, entity_id, confidence = art.memory.resolve(phrase, p_start, p_end, sources[0].idx)
+        phrase_tokens = {token.i, to.i} | {t.i for t in sources[0].subtree}
+        rest = [t for t in sent if t.i not in phrase_tokens]
+        if not rest or speaker is None:
+            continue
+        start, end = _subtree_bounds(rest)
+        a_start = token.idx
+        a_end = max(t.idx + len(t.text) for t in sources[0].subtree)
+        if a_start > start:
+            content, c_start, c_end = _span_text(text, start, a_start)
+            tail, _, t_end = _span_text(text, a_end, end)
+            if tail.strip(" .") and len(tail.split()) > 1:
+                content, c_end = f"{content} {tail}", t_end
+        else:
+            content, c_start, c_end = _span_text(text, a_end, end)
+        content = content.rstrip(" .")
+        if len(content.split()) < MIN_WORDS:
+            continue
+        art.memory.remember(speaker, entity_id, sent.text, token.idx)
+        claim = Claim(
+            speaker,
+            entity_id,
+            content,
+            "according to",
+            False,
+            c_start,
+            c_end,
+            sent.text.strip(),
+            s_index,
+            round(confidence * 0.9, 2),
+            token.idx,
+        )
+        return [claim]
+    return []
+
+
+# ---------------------------------------------------------------- pass 2: quotations
+
+
+def _unclaimed(start: int, end: int, claims: list[Claim]) -> list[tuple[int, int]]:
+    """The stretches of start..end no claim's content covers."""
+    stretches = [(start, end)]
+    for c in claims:
+        if c.end <= start or c.start >= end:
+            continue
+        cut = []
+        for a, b in stretches:
+            if c.end <= a or c.start >= b:
+                cut.append((a, b))
+                continue
+            if a < c.start:
+                cut.append((a, c.start))
+            if c.end < b:
+                cut.append((c.end, b))
+        stretches = cut
+    return stretches
+
+
+def _is_title(content: str) -> bool:
+    """A name or a title in quote marks ("Gone with the Wind"), not words someone said."""
+    words = [w for w in content.split() if w[:1].isalpha()]
+    if not words or re.search(r"[.?!,;]", content):
+        return False
+    return sum(w[0].isupper() for w in words) >= 0.6 * len(words)
+
+
+def _same_paragraph_quote(art: _Article, start: int, claims: list[Claim]) -> Claim | None:
+    """“…,” he said. “…”: the quote claim just before in the paragraph (or, with none before,
+    just after), whose speaker goes on."""
+    paragraph = art.paragraphs[paragraph_at(art.paragraphs, start)]
+    inside = [c for c in claims if paragraph[0] <= c.start < paragraph[1] and c.is_direct_quote]
+    before = [c for c in inside if c.end <= start]
+    if before:
+        return max(before, key=lambda c: c.end)
+    after = [c for c in inside if c.start > start]
+    return min(after, key=lambda c: c.start) if after else None
+
+
+def _paragraph_goes_on(art: _Article, region: tuple[int, int], claims: list[Claim]) -> Claim | None:
+    """A paragraph that is only a spoken quotation, after a paragraph whose last claim was a quote:
+    the same speaker goes on (news typography attributes the first paragraph only)."""
+    n = paragraph_at(art.paragraphs, region[0])
+    p_start, p_end = art.paragraphs[n]
+    if n == 0 or art.text[p_start : region[0]].strip() or art.text[region[1] : p_end].strip(" .\t"):
+        return None
+    if not is_spoken(art.text, region[0], region[1]):
+        return None
+    before_start, before_end = art.paragraphs[n - 1]
+    previous = [c for c in claims if before_start <= c.start < before_end]
+    if previous:
+        last = max(previous, key=lambda c: c.start)
+        if last.is_direct_quote:
+            return last
+    return None
+
+
+def _colon_introduction(art: _Article, region: tuple[int, int]):
+    """“X said in a statement: “…”": the reporting verb of the clause the colon ends, in the
+    quotation's paragraph or at the end of the one before; gives (verb, subject)."""
+    before = art.text[: region[0]].rstrip()
+    if not before.endswith(":"):
+        return None
+    colon = len(before) - 1
+    sentence = art.sentences[art.sentence_index(colon)]
+    for token in reversed(list(sentence)):
+        if _lemma(token) in CLAIM_VERBS and token.pos_ == "VERB" and _can_report(token):
+            subject = _subject(token)
+            if subject is not None:
+                return token, subject
+    return None
+
+
+def _attribution_after(art: _Article, region: tuple[int, int]):
+    """“…,” Benioff weighed in: a quotation closed on a comma, question or exclamation mark,
+    followed by a subject and its verb, whatever the verb; gives (verb, subject)."""
+    if art.text[region[1] - 2 : region[1] - 1] not in (",", "?", "!"):
+        return None
+    doc = art.doc
+    first = next((t for t in doc[_token_at(doc, region[1]) :] if not t.is_space and t.idx >= region[1]), None)
+    if first is None or first.idx - region[1] > 2:
+        return None
+    subject = first
+    for _ in range(4):
+        if subject.dep_ == "nsubj":
+            break
+        if subject.head.i <= subject.i:
+            return None
+        subject = subject.head
+    verb = subject.head
+    if subject.dep_ != "nsubj" or verb.pos_ != "VERB" or verb.i < subject.i or verb.i - subject.i > 4:
+        return None
+    return verb, subject
+
+
+def _quoted_phrase_of_subject(art: _Article, region: tuple[int, int]):
+    """“X called it “absolutely not true”": a quotation inside a clause whose subject, outside
+    it, is a named person or body, a pronoun, or a role: the subject's words; gives (verb, subject)."""
+    doc = art.doc
+    i = _token_at(doc, region[0] + 1)
+    if i >= len(doc):
+        return None
+    node = doc[i]
+    for _ in range(8):
+        if node.head.i == node.i:
+            return None
+        node = node.head
+        if node.idx < region[0] or node.idx >= region[1]:
+            if node.pos_ in ("VERB", "AUX"):
+                subject = next((c for c in node.children if c.dep_ == "nsubj"), None)
+                if subject is None:
+                    continue
+                if art.memory.inside_quotation(subject.idx):
+                    return None
+                named = art.memory.mention_at(subject.idx)
+                if named is not None and named["label"] in ("PERSON", "ORG", "NORP", "GPE"):
+                    return node, subject
+                if subject.lower_ in PRONOUNS:
+                    return node, subject
+                return None
+    return None
+
+
+def _token_at(doc, offset: int) -> int:
+    """The index of the first token at or after the character offset."""
+    lo, hi = 0, len(doc)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if doc[mid].idx < offset:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+def _claims_of_quotations(art: _Article, claims: list[Claim]) -> list[Claim]:
+    found: list[Claim] = []
+    for region in art.quotations:
+        for start, end in _unclaimed(region[0], region[1], claims + found):
+            content, c_start, c_end = _span_text(art.text, start, end)
+            if _words(content) < MIN_WORDS or _is_title(content):
+                continue
+            claim = _quotation_claim(art, region, content, c_start, c_end, claims + found)
+            if claim is not None:
+                found.append(claim)
+    return found
+
+
+def _quotation_claim(
+    art: _Article, region, content: str, start: int, end: int, claims: list[Claim]
+) -> Claim | None:
+    s_index = art.sentence_index(start)
+    sentence = art.sentences[s_index].text.strip()
+
+    def claim(speaker, entity_id, verb: str, confidence: float, verb_at: int) -> Claim:
+        return Claim(
+            speaker, entity_id, content, verb, True, start, end, sentence, s_index, confidence, verb_at
+        )
+
+    earlier = _same_paragraph_quote(art, start, claims) or _paragraph_goes_on(art, region, claims)
+    if earlier is not None:
+        return claim(earlier.speaker, earlier.speaker_entity_id, earlier.verb, 0.7, earlier.verb_at)
+    for rule, confidence in (
+        (_colon_introduction, 0.8),
+        (_attribution_after, 0.7),
+        (_quoted_phrase_of_subject, 0.6),
+    ):
+        found = rule(art, region)
+        if found is None:
+            continue
+        verb, subject = found
+        speaker, entity_id, sure = _speaker_of_subject(subject, art.memory)
+        if speaker is None:
+            return None
+        art.memory.remember(speaker, entity_id, sentence, verb.idx)
+        return claim(speaker, entity_id, _lemma(verb), round(confidence * sure, 2), verb.idx)
+    return None
+
+
+# ---------------------------------------------------------------- the article
 
 
 def extract_claims(doc, text: str, mentions: list[dict]) -> list[Claim]:
@@ -523,207 +676,19 @@ def extract_claims(doc, text: str, mentions: list[dict]) -> list[Claim]:
 
     `mentions`: the article's resolved entity mentions (start, end, label, canonical, entity_id).
     """
-    speakers = _Speakers(text, mentions)
+    quotations = quote_regions(text)
+    memory = SpeakerMemory(text, mentions, quotations)
     # the only tokens the rules below can fire on: every other one is skipped by them
     verbs = tokens_with(doc, lemmas=CLAIM_VERBS)
-    according = tokens_with(doc, forms=("according",))
-    speakers.forms = _speaker_forms(doc, verbs)
-    regions = quote_regions(text)
-    claims: list[Claim] = []
-    covered: list[tuple[int, int]] = []  # content spans already claimed: nested verbs inside are skipped
+    memory.forms = _speaker_forms(doc, verbs)
+    memory.follow_subjects(doc, tokens_with(doc, deps=("nsubj", "nsubjpass")))
     sentences = list(doc.sents)
-    previous_quote_claim: Claim | None = None
-
-    for s_index, sent in enumerate(sentences):
-        sent_text = sent.text.strip()
-        found_here: list[Claim] = []
-        for verb in (doc[i] for i in in_sentence(verbs, sent)):
-            lemma = _lemma(verb)
-            if verb.pos_ not in ("VERB", "AUX"):
-                continue
-            if any(s <= verb.idx < e for s, e in covered):
-                continue
-            if verb.dep_ in ("amod", "acl", "relcl", "compound") or any(
-                c.dep_ == "auxpass" for c in verb.children
-            ):
-                continue
-            kind = REPORTING_VERBS.get(lemma, "act")
-            children, keep_verb = _content_children(verb, kind)
-            inverted = False
-            if not children and verb.dep_ in ("parataxis", "ccomp"):
-                # "…, the Foreign Office noted." / "The second round, Pakistan said, was …"
-                head = verb.head
-                if head.i != verb.i and _lemma(head) not in REPORTING_VERBS and _lemma(head) not in ACT_VERBS:
-                    children, inverted = [head], True
-            if not children:
-                continue
-            if (
-                lemma in CLAUSE_ONLY
-                and not inverted
-                and not any(c.dep_ in ("ccomp", "xcomp") for c in children)
-            ):
-                continue
-            subject = _subject(verb)
-            if subject is None:
-                if verb.dep_ == "ROOT" and claims and s_index - claims[-1].sentence_index <= 1:
-                    speaker, entity_id, confidence = claims[-1].speaker, claims[-1].speaker_entity_id, 0.6
-                else:
-                    continue
-            else:
-                if subject.pos_ not in ("PROPN", "NOUN", "PRON") or subject.lower_ in (
-                    "there",
-                    "that",
-                    "this",
-                    "which",
-                    "who",
-                    "you",
-                    "what",
-                    "everyone",
-                    "nobody",
-                    "somebody",
-                    # the writer ("we estimate", "I think") or a parse that made an object the subject
-                    "i",
-                    "we",
-                    "us",
-                    "me",
-                    "him",
-                    "them",
-                ):
-                    continue
-                phrase, p_start, p_end = _speaker_phrase(subject)
-                speaker, entity_id, confidence = speakers.resolve(phrase, p_start, p_end, sent_text)
-                if speaker is None:
-                    continue
-
-            if inverted:
-                attribution = set(t.i for t in verb.subtree)
-                content_tokens = [t for t in children[0].subtree if t.i not in attribution]
-            else:
-                content_tokens = sorted({t for c in children for t in c.subtree}, key=lambda t: t.i)
-                if keep_verb:
-                    content_tokens = [verb] + [t for t in content_tokens if t.i > verb.i]
-            if not content_tokens:
-                continue
-            start, end = _subtree_bounds(content_tokens)
-            # skip attribution tokens inside the bounds for parenthetical attribution
-            if inverted and verb.idx > start and verb.idx < end:
-                attr = sorted(verb.subtree, key=lambda t: t.i)
-                a_start, a_end = _subtree_bounds(attr)
-                left, ls, le = _span_text(text, start, a_start)
-                right, rs, re_ = _span_text(text, a_end, end)
-                content = f"{left} {right}".strip()
-                c_start, c_end = ls, re_
-            else:
-                content, c_start, c_end = _span_text(text, start, end)
-            if len(re.findall(r"\w+", content)) < 3:
-                continue
-            region = next(((a, b) for a, b in regions if a <= c_start - 1 < b or a <= c_start < b), None)
-            is_quote = region is not None and (region[1] - region[0]) >= 0.6 * (c_end - c_start)
-            if is_quote and (region[0] < sent.start_char or not region[0] <= verb.idx < region[1]):
-                # the attribution stands outside the quotation (before it, after it, or in a later
-                # sentence): the whole quotation is the content, whatever the parse cut off
-                content, c_start, c_end = _span_text(text, region[0] + 1, region[1] - 1)
-            claim = Claim(
-                speaker,
-                entity_id,
-                content,
-                lemma,
-                is_quote,
-                c_start,
-                c_end,
-                sent_text,
-                s_index,
-                round(confidence * (1.0 if subject is not None else 0.8), 2),
-                verb.idx,
-            )
-            found_here.append(claim)
-
-        # a reporting verb inside another claim's content is part of that content ("officials said
-        # Pakistan has accused X of Y" is one claim by the officials), whichever verb came first
-        found_here = [
-            c for c in found_here if not any(o is not c and o.start <= c.verb_at < o.end for o in found_here)
-        ]
-        for claim in found_here:
-            covered.append((claim.start, claim.end))
-            speakers.remember(claim.speaker, claim.speaker_entity_id, sent_text, sent.end_char)
-
-        if not found_here:
-            found_here.extend(_according_to(sent, in_sentence(according, sent), text, speakers, s_index))
-        if not found_here and previous_quote_claim is not None:
-            # a quotation continuing after its attribution (“…,” he said. “…”)
-            stripped = sent.text.strip()
-            if stripped[:1] in _OPEN + '"' and s_index - previous_quote_claim.sentence_index <= 1:
-                content, c_start, c_end = _span_text(text, sent.start_char, sent.end_char)
-                if len(content.split()) >= 3:
-                    found_here.append(
-                        Claim(
-                            previous_quote_claim.speaker,
-                            previous_quote_claim.speaker_entity_id,
-                            content,
-                            previous_quote_claim.verb,
-                            True,
-                            c_start,
-                            c_end,
-                            stripped,
-                            s_index,
-                            0.7,
-                        )
-                    )
-        claims.extend(found_here)
-        quoted = [c for c in found_here if c.is_direct_quote]
-        if quoted:
-            previous_quote_claim = quoted[-1]
-        elif found_here or s_index - (previous_quote_claim.sentence_index if previous_quote_claim else 0) > 1:
-            previous_quote_claim = None
-    return claims
-
-
-def _according_to(sent, according: list[int], text: str, speakers: _Speakers, s_index: int) -> list[Claim]:
-    """The claim of an "according to X" in the sentence (`according`: the indices of its tokens
-    "according"), or none."""
-    for token in (sent.doc[i] for i in according):
-        if token.i + 1 < len(token.doc) and token.doc[token.i + 1].lower_ == "to":
-            to = token.doc[token.i + 1]
-            sources = [c for c in to.children if c.dep_ == "pobj"] or [
-                c for c in token.children if c.dep_ == "pobj"
-            ]
-            if not sources:
-                continue
-            phrase, p_start, p_end = _speaker_phrase(sources[0])
-            speaker, entity_id, confidence = speakers.resolve(phrase, p_start, p_end, sent.text)
-            phrase_tokens = {token.i, to.i} | {t.i for t in sources[0].subtree}
-            rest = [t for t in sent if t.i not in phrase_tokens]
-            if not rest or speaker is None:
-                continue
-            start, end = _subtree_bounds(rest)
-            a_start = token.idx
-            a_end = max(t.idx + len(t.text) for t in sources[0].subtree)
-            if a_start > start:
-                content, c_start, c_end = _span_text(text, start, a_start)
-                tail, _, t_end = _span_text(text, a_end, end)
-                if tail.strip(" .") and len(tail.split()) > 1:
-                    content, c_end = f"{content} {tail}", t_end
-            else:
-                content, c_start, c_end = _span_text(text, a_end, end)
-            content = content.rstrip(" .")
-            if len(content.split()) < 3:
-                continue
-            speakers.remember(speaker, entity_id, sent.text, sent.end_char)
-            return [
-                Claim(
-                    speaker,
-                    entity_id,
-                    content,
-                    "according to",
-                    False,
-                    c_start,
-                    c_end,
-                    sent.text.strip(),
-                    s_index,
-                    round(confidence * 0.9, 2),
-                )
-            ]
-    return []
+    art = _Article(
+        doc, text, memory, quotations, paragraphs(text), sentences, [s.start_char for s in sentences]
+    )
+    claims = _claims_of_verbs(art, verbs, tokens_with(doc, forms=("according",)))
+    claims += _claims_of_quotations(art, claims)
+    return sorted(claims, key=lambda c: c.start)
 
 
 def claim_table(

@@ -10,6 +10,7 @@ place phrases. An article that mentions one happening many times yields one even
 
 import polars as pl
 
+from transforms.claims import REPORT_ONLY_VERBS, STATEMENT_VERBS
 from transforms.dates import is_datable, resolve
 from transforms.ids import stable_id
 from transforms.lexicons import table
@@ -185,12 +186,11 @@ def _clause_head(token):
     return None
 
 
-# Saying, being and seeming are not happenings of their own.
-REPORTING_ONLY = frozenset(
-    ["say", "tell", "add", "be", "seem", "note", "report", "write", "according", "have", "expect", "plan"]
-)
+# Saying, being and seeming are not happenings of their own (the reporting verbs that never are
+# come from the one reporting-verb table, transforms/lexicons/reporting_verbs.tsv).
+REPORTING_ONLY = REPORT_ONLY_VERBS | frozenset(["be", "seem", "according", "have", "expect", "plan"])
 # Reporting verbs, for the statements an institution makes on a day.
-REPORTING = frozenset(["say", "tell", "add", "state", "write", "report"])
+REPORTING = STATEMENT_VERBS
 # Nouns for what is published: their date is the date of what they do ("a statement on Oct. 25
 # accused ..."), when they are the subject of a trigger.
 DOCUMENTS = frozenset(["statement", "letter", "report", "post", "announcement"])

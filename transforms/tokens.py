@@ -20,21 +20,26 @@ def strings_passing(strings, ids: np.ndarray, test: Callable[[str], bool]) -> np
     return np.array(passed, dtype=bool)[inverse.reshape(-1)]
 
 
-def tokens_with(doc, lemmas: Collection[str] = (), forms: Collection[str] = ()) -> list[int]:
-    """Indices, in order, of the doc's tokens whose lower-cased lemma is in `lemmas` or whose
-    lower-cased form is in `forms` (as `token.lemma_.lower()` and `token.lower_` give them)."""
-    if not len(doc) or not (lemmas or forms):
+def tokens_with(
+    doc, lemmas: Collection[str] = (), forms: Collection[str] = (), deps: Collection[str] = ()
+) -> list[int]:
+    """Indices, in order, of the doc's tokens whose lower-cased lemma is in `lemmas`, whose
+    lower-cased form is in `forms` or whose dependency label is in `deps` (as
+    `token.lemma_.lower()`, `token.lower_` and `token.dep_` give them)."""
+    if not len(doc) or not (lemmas or forms or deps):
         return []
     # imported here: the link step imports this module (through the entity rules' name keys) in
     # the flow's own process, which never parses and so need not import spaCy (~1 s)
-    from spacy.attrs import LEMMA, LOWER
+    from spacy.attrs import DEP, LEMMA, LOWER
 
-    columns = doc.to_array([LEMMA, LOWER])
+    columns = doc.to_array([LEMMA, LOWER, DEP])
     found = np.zeros(len(doc), dtype=bool)
     if lemmas:
         found |= strings_passing(doc.vocab.strings, columns[:, 0], lambda lemma: lemma.lower() in lemmas)
     if forms:
         found |= strings_passing(doc.vocab.strings, columns[:, 1], forms.__contains__)
+    if deps:
+        found |= strings_passing(doc.vocab.strings, columns[:, 2], deps.__contains__)
     return np.flatnonzero(found).tolist()
 
 
