@@ -5,7 +5,7 @@ Two passes over a parsed article, each a set of small rules named for the constr
 
 1. Reporting verbs (`transforms/lexicons/reporting_verbs.tsv` says how each one's content is found):
    - a that-clause or reported clause: "X said (that) ...", "X stressed that ...";
-   - a request: "X told them to ...", "X asked the court to ...";
+   - a non-finite complement: "X told them to ...", "X denied being ...";
    - a speech act whose content is its own predicate: "X accused Y of ...", "X urged Y to ..."
      (the text keeps the verb: the act is the claim); a topic: "X stressed the need for ...";
    - inverted attribution: "..., the statement said." / "“...,” he said.";
@@ -48,7 +48,7 @@ class VerbSense:
     """How a reporting verb's content is found (a row of reporting_verbs.tsv)."""
 
     clause: bool
-    request: bool
+    complement: bool
     act: bool
     topic: bool
     event: str  # "statement", "report-only" or "-"
@@ -59,7 +59,7 @@ def _reporting_verbs(rows) -> dict[str, VerbSense]:
     for lemma, content, event, _source in rows:
         features = set(content.split())
         verbs[lemma] = VerbSense(
-            "clause" in features, "request" in features, "act" in features, "topic" in features, event
+            "clause" in features, "complement" in features, "act" in features, "topic" in features, event
         )
     return verbs
 
@@ -122,9 +122,10 @@ class _Article:
 # ---------------------------------------------------------------- spans
 
 
-def _span_text(text: str, start: int, end: int) -> tuple[str, int, int]:
+def _span_text(text: str, start: int, end: int, clause: bool = True) -> tuple[str, int, int]:
     """The content between start and end, without edge punctuation, a dateline, a leading
-    "that", or quote marks left unbalanced at its edges; with the offsets it now has."""
+    "that" (of a reported clause, not of quoted words), or quote marks left unbalanced at its
+    edges; with the offsets it now has."""
     while start < end and text[start] in _EDGE_PUNCT:
         start += 1
     while end > start and text[end - 1] in _EDGE_PUNCT:
@@ -132,7 +133,7 @@ def _span_text(text: str, start: int, end: int) -> tuple[str, int, int]:
     m = _DATELINE.match(text[start:end])
     if m:
         start += m.end()
-    m = _LEADING_THAT.match(text[start:end])
+    m = _LEADING_THAT.match(text[start:end]) if clause else None
     if m:
         start += m.end()
     for _ in range(6):
@@ -231,8 +232,25 @@ def _speaker_of_subject(subject, memory: SpeakerMemory) -> tuple[str | None, str
     """The resolved speaker a subject token names, or (None, None, 0) when it names none."""
     if subject.pos_ not in ("PROPN", "NOUN", "PRON") or subject.lower_ in NOT_SPEAKERS:
         return None, None, 0.0
+    if _in_dateline(subject, memory.text):
+        return None, None, 0.0
     phrase, start, end = _speaker_phrase(subject)
     return memory.resolve(phrase, start, end, subject.idx)
+
+
+def _in_dateline(token, text: str) -> bool:
+    """A word of the dateline a report opens with ("BUFFALO, N.Y. — ..."): where it was filed."""
+    line_start = text.rfind("\n", 0, token.idx) + 1
+    line = text[line_start : line_start + 60]
+    m = (
+        _DATELINE.match(line)
+        or re.match(r"^[A-Z][A-Z .'’-]{2,40},[^—–]{1,30}[—–]\s", line)
+        or (
+            token.ent_type_ in ("GPE", "LOC")
+            and re.match(r"^[A-Z][\w.'’ ]{1,30}(?:,[\w.' ]{1,20})?\s*[—–]\s", line)
+        )
+    )
+    return bool(m) and token.idx < line_start + m.end()
 
 
 def _speaker_forms(doc, verbs: list[int]) -> list[Form]:
@@ -265,12 +283,18 @@ def _that_clause(verb, sense: VerbSense):
     if not sense.clause:
         return None
     clauses = [c for c in verb.children if c.dep_ == "ccomp"]
-    return _subtrees(clauses) if clauses else None
+    if not clauses:
+        return None
+    # "recommends all adults get a vaccine": the parser made the clause's subject the verb's
+    # object; a clause with no subject of its own takes it back
+    subjectless = not any(k.dep_ in ("nsubj", "nsubjpass") for k in clauses[0].children)
+    objects = [c for c in verb.children if c.dep_ == "dobj" and c.i < clauses[0].i and subjectless]
+    return _subtrees(objects + clauses)
 
 
-def _request(verb, sense: VerbSense):
-    """ "X told them to ...": the infinitive complement."""
-    if not sense.request:
+def _complement(verb, sense: VerbSense):
+    """ "X told them to ...", "X denied being ...": the non-finite complement."""
+    if not sense.complement:
         return None
     clauses = [c for c in verb.children if c.dep_ == "xcomp"]
     return _subtrees(clauses) if clauses else None
@@ -318,6 +342,12 @@ def _subtrees(children) -> list:
     return sorted({t for c in children for t in c.subtree}, key=lambda t: t.i)
 
 
+def _quoted_together(art: _Article, verb, subject) -> bool:
+    """True when the verb and its subject stand in one quotation: a speaker's words about what
+    someone else said ("“Although the researchers found that ...”") are the speaker's claim."""
+    return any(a < verb.idx < b and a < subject.idx < b for a, b in art.quotations)
+
+
 def _elided_subject(verb, s_index: int, claims: list[Claim]) -> tuple[str | None, str | None, float]:
     """ "But said that ...": a sentence-root verb with no subject continues the speaker of the
     sentence just before."""
@@ -345,7 +375,7 @@ def _content_span(art: _Article, verb, tokens, inverted: bool, sent) -> tuple[st
     if is_quote and (region[0] < sent.start_char or not region[0] <= verb.idx < region[1]):
         # the attribution stands outside the quotation (before it, after it, or in a later
         # sentence): the whole quotation is the content, whatever the parse cut off
-        content, c_start, c_end = _span_text(text, region[0] + 1, region[1] - 1)
+        content, c_start, c_end = _span_text(text, region[0] + 1, region[1] - 1, clause=False)
     return content, c_start, c_end, is_quote
 
 
@@ -353,7 +383,7 @@ def _claim_of_verb(art: _Article, verb, sent, s_index: int, claims: list[Claim])
     if not _can_report(verb):
         return None
     sense = VERBS[_lemma(verb)]
-    tokens = _that_clause(verb, sense) or _request(verb, sense)
+    tokens = _that_clause(verb, sense) or _complement(verb, sense)
     if tokens is None:
         act = _speech_act(verb, sense)
         tokens = act if act is not None else _topic(verb, sense)
@@ -363,6 +393,8 @@ def _claim_of_verb(art: _Article, verb, sent, s_index: int, claims: list[Claim])
     if not tokens:
         return None
     subject = _subject(verb)
+    if subject is not None and _quoted_together(art, verb, subject):
+        return None
     if subject is None:
         speaker, entity_id, confidence = _elided_subject(verb, s_index, claims)
         confidence *= 0.8
@@ -597,7 +629,10 @@ def _quoted_phrase_of_subject(art: _Article, region: tuple[int, int]):
             return None
         node = node.head
         if node.idx < region[0] or node.idx >= region[1]:
-            if node.pos_ in ("VERB", "AUX"):
+            # a non-finite verb with its own subject is a small clause of the one above it
+            # ("Cook remembered Jobs rehearsing ... and “...”"): the speaker is that one's
+            nonfinite = node.tag_ in ("VBG", "VBN", "VB") and not any(c.dep_ == "aux" for c in node.children)
+            if node.pos_ in ("VERB", "AUX") and not nonfinite:
                 subject = next((c for c in node.children if c.dep_ == "nsubj"), None)
                 if subject is None:
                     continue
@@ -627,8 +662,9 @@ def _token_at(doc, offset: int) -> int:
 def _claims_of_quotations(art: _Article, claims: list[Claim]) -> list[Claim]:
     found: list[Claim] = []
     for region in art.quotations:
-        for start, end in _unclaimed(region[0], region[1], claims + found):
-            content, c_start, c_end = _span_text(art.text, start, end)
+        inner = (region[0] + 1, region[1] - (2 if art.text.endswith("’’", 0, region[1]) else 1))
+        for start, end in _unclaimed(*inner, claims + found):
+            content, c_start, c_end = _span_text(art.text, start, end, clause=False)
             if _words(content) < MIN_WORDS or _is_title(content):
                 continue
             claim = _quotation_claim(art, region, content, c_start, c_end, claims + found)

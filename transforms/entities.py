@@ -527,10 +527,28 @@ def _coordinated_types(doc, text: str, mentions: list[Mention]) -> None:
             partner.label = "GPE"
 
 
-def _canonical_surface(text: str, m: Mention) -> str:
+def _surnames_are_people(text: str, mentions: list[Mention]) -> None:
+    """A lone word the model typed an organisation or a people, that is the surname of a person
+    the article names in full ("Julian Assange" ... "Assange said", "Lt. Matt Harris" ...
+    "Harris said"), is that person."""
+    surnames = set()
+    for m in mentions:
+        words = text[m.start : m.end].split()
+        if m.label == "PERSON" and len(words) >= 2 and len(words[-1]) >= 3:
+            surnames.add(words[-1])
+    for m in mentions:
+        if m.label in ("ORG", "NORP") and m.source == "model" and text[m.start : m.end] in surnames:
+            m.label = "PERSON"
+
+
+def _canonical_surface(text: str, m: Mention, doc) -> str:
     surface = " ".join(text[m.start : m.end].split())
     if m.label == "NORP" and re.search(r"[a-z]s$", surface) and not surface.endswith("ss"):
-        surface = surface[:-1]  # peoples in the singular: "Pashtoons" -> "Pashtoon"
+        # peoples in the singular ("Pashtoons" -> "Pashtoon"), when the parser read a plural:
+        # a name the model took for a people ("Harris") keeps its last letter
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is None or span[-1].tag_ in ("NNS", "NNPS"):
+            surface = surface[:-1]
     return surface
 
 
@@ -564,6 +582,7 @@ def resolve_article(doc, text: str) -> list[Mention]:
             m.label = "NORP"  # "Pashtoons", "Afghans": peoples, whatever the model says
         elif m.label != "NORP" and (curated_name(surface) or "") in PEOPLE_VARIANTS.values():
             m.label = "NORP"
+    _surnames_are_people(text, mentions)
     _coordinated_types(doc, text, mentions)
 
     # every further occurrence of a name found, case-sensitive on word boundaries
@@ -589,7 +608,7 @@ def resolve_article(doc, text: str) -> list[Mention]:
 
     # canonical names: curated variants, countries, acronyms, then short forms to full forms
     for m in mentions:
-        surface = _canonical_surface(text, m)
+        surface = _canonical_surface(text, m, doc)
         m.canonical = (
             (country_name(surface) if m.label in PLACE_TYPES else None)
             or curated_name(surface)

@@ -35,7 +35,8 @@ def _opens_with_mark(text: str, start: int, end: int, marks: str) -> int | None:
 def quote_regions(text: str) -> list[tuple[int, int]]:
     """Spans of quoted text, marks included: curly marks pair by direction, straight ones in
     turn; a quotation open at a paragraph's end goes on into the next paragraph when that one
-    opens with a quote mark, and ends with its own paragraph otherwise."""
+    opens with a quote mark, and ends with its own paragraph otherwise. A straight mark closes an
+    open curly quotation (“…," as some pages mix them)."""
     regions: list[tuple[int, int]] = []
     curly: int | None = None  # where the open curly quotation began
     straight: int | None = None
@@ -70,6 +71,9 @@ def quote_regions(text: str) -> list[tuple[int, int]]:
                 curly = i
             elif ch in CLOSE and curly is not None:
                 regions.append((curly, i + 1))
+                curly = None
+            elif ch == '"' and curly is not None and straight is None:
+                regions.append((curly, i + 1))  # a curly quotation closed by a straight mark
                 curly = None
             elif ch == '"':
                 if straight is None:

@@ -72,6 +72,8 @@ PERSON_PRONOUNS = frozenset(["he", "she", "him", "her"])
 GROUP_PRONOUNS = frozenset(["it", "they", "them"])
 PRONOUNS = PERSON_PRONOUNS | GROUP_PRONOUNS | {"we", "i"}
 GROUP_LABELS = frozenset(["ORG", "NORP", "GPE"])
+# Nouns a text uses for an organisation it has named ("the company said").
+ORGANISATION_NOUNS = frozenset("company firm group agency organization organisation club chain".split())
 # Nouns for a body or a document: "it" or "they", never "he" or "she".
 BODIES = frozenset(
     "company firm group agency ministry government department office police club team union board "
@@ -79,7 +81,8 @@ BODIES = frozenset(
     "website paper newspaper network league association organization organisation administration "
     "campaign service label".split()
 )
-_DOCUMENT = re.compile(r"(?:the |this |that )?(?:statement|report|communiqu[eé]|release|letter|readout)")
+_STATEMENT = re.compile(r"(?:the |this |that )?(?:statement|communiqu[eé]|release|readout)")
+_BARE_BODY = re.compile(r"(?:the |this )?([a-z]+)")
 
 
 @dataclass(frozen=True)
@@ -154,9 +157,19 @@ class SpeakerMemory:
         order) that names a person or a group, pronoun subjects resolved as they come; none
         inside a quotation."""
         for token in (doc[i] for i in subjects):
-            if self.inside_quotation(token.idx):
+            # a relative clause's subject is not what the sentence is about ("Braun worked with
+            # stars whom Swift has feuded with")
+            if self.inside_quotation(token.idx) or token.head.dep_ in ("relcl", "acl"):
                 continue
             low = token.lower_
+            conjoined = [c for c in token.children if c.dep_ == "conj"]
+            if conjoined:
+                # "Governor X and leaders of the legislature ...": a group, "they"
+                last = max(t.i for c in conjoined for t in c.subtree)
+                words = doc[token.left_edge.i : last + 1]
+                if len(words) <= 14:
+                    self.add_referent(Referent(token.idx, words.text, None, False))
+                continue
             if low in PERSON_PRONOUNS or low in GROUP_PRONOUNS:
                 name, entity_id, _ = self._pronoun(low, token.idx)
                 if name is not None:
@@ -201,7 +214,7 @@ class SpeakerMemory:
             head_at = max(start, end - 1)
         if low in PRONOUNS:
             return self._pronoun(low, start)
-        if _DOCUMENT.fullmatch(low):
+        if _STATEMENT.fullmatch(low):
             if self.statement_issuer:
                 return self.statement_issuer[0], self.statement_issuer[1], 0.8
             return phrase, None, 0.7
@@ -214,6 +227,12 @@ class SpeakerMemory:
         organisation = self._organisation_by_noun(low)
         if organisation is not None:
             return organisation["canonical"], organisation["entity_id"], 0.8
+        body = _BARE_BODY.fullmatch(low)
+        if body and body.group(1) in ORGANISATION_NOUNS:
+            # "the company", "the agency": the organisation the text was just about, as "it" is
+            name, entity_id, _ = self._pronoun("it", start)
+            if entity_id is not None:
+                return name, entity_id, 0.7
         fuller = [f for f in self.forms if f.phrase.lower().endswith(low) and len(f.phrase) > len(phrase)]
         if fuller:
             form = max(fuller, key=lambda f: len(f.phrase))
