@@ -185,3 +185,168 @@ def test_a_stray_straight_quote_does_not_flip_later_paragraphs(nlp):
     text = 'The 5" screen is small.\n\n"We will open in May," the mayor said.'
     c = one(claims_of(nlp, text), "We will open in May")
     assert c["is_direct_quote"] and c["speaker"] == "mayor"
+
+
+# ---------------------------------------------------------------- reporting-verb constructions
+
+
+def test_a_nonfinite_complement_is_the_content(nlp):
+    claims = claims_of(nlp, "The minister has always denied being aware of the payments.")
+    c = one(claims, "being aware of the payments")
+    assert c["speaker"] == "minister" and not c["text"].startswith("denied")
+
+
+def test_a_denial_with_a_noun_object_is_no_claim(nlp):
+    assert claims_of(nlp, "The clinic is denying treatment to patients without papers.") == []
+
+
+def test_a_topic_verb_gives_its_object_without_the_verb(nlp):
+    c = one(
+        claims_of(nlp, "The inspectors noted serious failures of the cooling system at the plant."),
+        "serious failures of the cooling system",
+    )
+    assert c["speaker"] == "inspectors" and not c["text"].startswith("noted")
+
+
+def test_a_company_reports_a_figure(nlp):
+    c = one(
+        claims_of(nlp, "Northgate Foods reported a loss of $12 million in the third quarter."),
+        "a loss of $12 million",
+    )
+    assert c["speaker"] == "Northgate Foods"
+
+
+def test_a_clause_without_its_subject_takes_back_the_object(nlp):
+    text = "Weil suggested the most likely reason the farmers are refusing to leave the valley is fear of drought."
+    c = one(claims_of(nlp, text), "the most likely reason the farmers are refusing")
+    assert c["speaker"] == "Weil" and "is fear of drought" in c["text"]
+
+
+def test_a_statement_in_a_subordinate_clause_is_a_claim_of_its_own(nlp):
+    text = "The newspaper says the driver was stopped an hour later after witnesses said he ran a red light."
+    claims = claims_of(nlp, text)
+    speakers = {c["speaker"] for c in claims if "he ran a red light" in c["text"]}
+    assert "newspaper" in speakers
+
+
+def test_a_verb_quoted_with_its_subject_is_the_quoted_speakers_claim(nlp):
+    text = (
+        "Amal Haddad, a hydrologist who did not work on the study, told the paper: "
+        "“Although the authors found that rainfall fell, the river could still flood.”"
+    )
+    c = one(claims_of(nlp, text), "the river could still flood")
+    assert c["speaker"] == "Amal Haddad" and c["is_direct_quote"]
+
+
+def test_an_apposition_names_the_speaker(nlp):
+    text = "The company that runs the festival, Harbour Lights Productions, denies that any deal has been signed."
+    assert one(claims_of(nlp, text), "any deal has been signed")["speaker"] == "Harbour Lights Productions"
+
+
+def test_a_dateline_is_not_a_speaker(nlp):
+    text = "Leeds – Hundreds of nurses gathered outside the hospital on Monday to call for better pay and safer wards."
+    assert all(c["speaker"] != "Leeds" for c in claims_of(nlp, text))
+
+
+# ---------------------------------------------------------------- quotations no verb claimed
+
+
+def test_a_quote_after_its_attribution_in_the_same_paragraph(nlp):
+    text = (
+        "“We lost the game in the first half,” Marta Okoye said. “We have to defend better. "
+        "Nobody is hiding from that.”"
+    )
+    c = one(claims_of(nlp, text), "We have to defend better")
+    assert c["speaker"] == "Marta Okoye" and c["is_direct_quote"] and "Nobody is hiding" in c["text"]
+
+
+def test_a_quote_over_several_paragraphs_keeps_its_speaker(nlp):
+    text = (
+        "The coach, Ruth Adeyemi, said after the match: “The players showed great character tonight.\n\n"
+        "“We were behind twice and we never stopped running.”\n\n"
+        "The club plays again on Saturday."
+    )
+    c = one(claims_of(nlp, text), "we never stopped running")
+    assert c["speaker"] == "Ruth Adeyemi"
+
+
+def test_a_colon_introduces_the_quote(nlp):
+    text = 'The harbour authority said in a statement: "Ferries will run a reduced timetable until the storm passes."'
+    c = one(claims_of(nlp, text), "Ferries will run a reduced timetable")
+    assert c["speaker"] == "harbour authority" and c["is_direct_quote"]
+
+
+def test_any_verb_after_a_quote_gives_its_speaker(nlp):
+    c = one(
+        claims_of(nlp, "“We all miss the old stadium so much,” Tomas Varga joked on stage."),
+        "We all miss the old stadium",
+    )
+    assert c["speaker"] == "Tomas Varga"
+
+
+def test_a_paragraph_of_quote_alone_continues_the_last_speaker(nlp):
+    text = (
+        "“I just want to sing my own songs,” the singer Lena Marsh said.\n\n"
+        "“I have tried to settle this quietly through my lawyers but nothing has moved.”"
+    )
+    c = one(claims_of(nlp, text), "settle this quietly")
+    assert c["speaker"] == "Lena Marsh"
+
+
+def test_a_quoted_subheading_does_not_continue_a_speaker(nlp):
+    text = "“The roads are closed,” the police chief Omar Diaz said.\n\n“Severe weather warning”\n\nSnow fell all day."
+    assert not any("Severe weather warning" in c["text"] for c in claims_of(nlp, text))
+
+
+def test_a_quoted_phrase_is_the_words_of_its_clauses_subject(nlp):
+    text = "Helen Ward described the new rules as “a betrayal of every small farmer in the county” on Monday."
+    c = one(claims_of(nlp, text), "a betrayal of every small farmer")
+    assert c["speaker"] == "Helen Ward"
+
+
+def test_a_small_clause_does_not_take_the_quote(nlp):
+    text = (
+        "Rosa Lind remembered her father rehearsing there and “getting every single note wrong on purpose.”"
+    )
+    c = one(claims_of(nlp, text), "getting every single note wrong")
+    assert c["speaker"] == "Rosa Lind"
+
+
+def test_a_quoted_title_is_not_a_claim(nlp):
+    text = "Maria Costa starred in “The House of the Long Summer” at the city theatre."
+    assert claims_of(nlp, text) == []
+
+
+# ---------------------------------------------------------------- speakers across sentences
+
+
+def test_he_is_the_person_the_last_sentence_was_about(nlp):
+    text = (
+        "“That was perfect,” Coach Ivan Petrov said.\n\n"
+        "Ryan Holt, who joked about Marek Nowak's habit of changing sticks, could see his friend's frustration.\n\n"
+        "“He is used to scoring goals,” he said."
+    )
+    assert one(claims_of(nlp, text), "used to scoring goals")["speaker"] == "Ryan Holt"
+
+
+def test_they_after_two_named_people_is_both(nlp):
+    text = (
+        "Governor Alan Brooks and leaders of the state senate have avoided criticising the teachers. "
+        "However, they said they would not raise school funding before 2027."
+    )
+    c = one(claims_of(nlp, text), "would not raise school funding")
+    assert "Alan Brooks" in c["speaker"]
+
+
+def test_the_company_is_the_organisation_just_named(nlp):
+    text = (
+        "Corvane Industries posted a loss in March. Shares fell in New York. "
+        "The company said it would close two plants next year."
+    )
+    assert one(claims_of(nlp, text), "close two plants")["speaker"] == "Corvane Industries"
+
+
+def test_a_speaker_is_linked_to_its_entity(nlp):
+    text = "“We will appeal,” said Daniel Okafor, the club's chairman. Okafor said the fine was unfair to the fans."
+    for c in claims_of(nlp, text):
+        assert c["speaker"] == "Daniel Okafor" and c["speaker_entity_id"] is not None

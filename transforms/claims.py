@@ -202,7 +202,7 @@ def _speaker_phrase(subject) -> tuple[str, int, int]:
     for t in reversed(tokens):
         if run and t.i != run[-1].i - 1:
             break
-        if t.dep_ == "punct" and t.text not in ("’s", "'s", "’", "'"):
+        if t.dep_ == "punct" and t.text not in ("’s", "'s", "’", "'") and t.tag_ != "HYPH":
             break
         run.append(t)
     run.reverse()
@@ -230,10 +230,25 @@ def _speaker_phrase(subject) -> tuple[str, int, int]:
 
 def _speaker_of_subject(subject, memory: SpeakerMemory) -> tuple[str | None, str | None, float]:
     """The resolved speaker a subject token names, or (None, None, 0) when it names none."""
-    if subject.pos_ not in ("PROPN", "NOUN", "PRON") or subject.lower_ in NOT_SPEAKERS:
+    # an adjective with a determiner is a noun phrase too ("The 56-year-old said")
+    nominal = subject.pos_ in ("PROPN", "NOUN", "PRON") or (
+        subject.pos_ == "ADJ" and any(c.dep_ == "det" for c in subject.children)
+    )
+    if not nominal or subject.lower_ in NOT_SPEAKERS:
         return None, None, 0.0
     if _in_dateline(subject, memory.text):
         return None, None, 0.0
+    named = memory.mention_at(subject.idx)
+    if named is None:
+        # "The company that runs the show, Dick Clark Productions, denies ...": the apposition names it
+        # (the parser may hang it on the last noun before it: the one that ends the subject counts)
+        last = max(subject.subtree, key=lambda t: t.i)
+        appos = next(
+            (t for t in subject.subtree if t.dep_ == "appos" and t.i > subject.i and t.i >= last.i - 1), None
+        )
+        named = memory.mention_at(appos.idx) if appos is not None else None
+        if named is not None and named["label"] in ("PERSON", "ORG"):
+            return named["canonical"], named["entity_id"], 0.85
     phrase, start, end = _speaker_phrase(subject)
     return memory.resolve(phrase, start, end, subject.idx)
 

@@ -91,6 +91,7 @@ class Referent:
     name: str
     entity_id: str | None
     person: bool  # a person ("he", "she") or a group ("it", "they")
+    label: str = ""  # the entity type, when it names one
 
 
 @dataclass(frozen=True)
@@ -173,13 +174,21 @@ class SpeakerMemory:
             if low in PERSON_PRONOUNS or low in GROUP_PRONOUNS:
                 name, entity_id, _ = self._pronoun(low, token.idx)
                 if name is not None:
-                    self.add_referent(Referent(token.idx, name, entity_id, low in PERSON_PRONOUNS))
+                    self.add_referent(
+                        Referent(
+                            token.idx, name, entity_id, low in PERSON_PRONOUNS, self._label_of(entity_id)
+                        )
+                    )
                 continue
             mention = self.mention_at(token.idx)
             if mention is not None and (mention["label"] == "PERSON" or mention["label"] in GROUP_LABELS):
                 self.add_referent(
                     Referent(
-                        token.idx, mention["canonical"], mention["entity_id"], mention["label"] == "PERSON"
+                        token.idx,
+                        mention["canonical"],
+                        mention["entity_id"],
+                        mention["label"] == "PERSON",
+                        mention["label"],
                     )
                 )
 
@@ -187,7 +196,9 @@ class SpeakerMemory:
         """A claim's speaker, where its attribution stands."""
         if not speaker:
             return
-        self.add_referent(Referent(at, speaker, entity_id, self._is_person(speaker, entity_id)))
+        self.add_referent(
+            Referent(at, speaker, entity_id, self._is_person(speaker, entity_id), self._label_of(entity_id))
+        )
         # "In a statement, X said ...": a later "the statement said" is X's
         if re.search(r"\bstatement\b", sentence, re.I) and not re.search(r"statement", speaker, re.I):
             self.statement_issuer = (speaker, entity_id)
@@ -229,10 +240,10 @@ class SpeakerMemory:
             return organisation["canonical"], organisation["entity_id"], 0.8
         body = _BARE_BODY.fullmatch(low)
         if body and body.group(1) in ORGANISATION_NOUNS:
-            # "the company", "the agency": the organisation the text was just about, as "it" is
-            name, entity_id, _ = self._pronoun("it", start)
-            if entity_id is not None:
-                return name, entity_id, 0.7
+            # "the company", "the agency": the organisation the text was just about
+            organisation = self._latest(start, lambda r: r.label == "ORG")
+            if organisation is not None:
+                return organisation.name, organisation.entity_id, 0.7
         fuller = [f for f in self.forms if f.phrase.lower().endswith(low) and len(f.phrase) > len(phrase)]
         if fuller:
             form = max(fuller, key=lambda f: len(f.phrase))
@@ -264,17 +275,28 @@ class SpeakerMemory:
         """The latest referent before `at` a pronoun can name; with none, the nearest person (he,
         she) or group (it, they) named before it."""
         person = low in PERSON_PRONOUNS or low == "i"
-        i = bisect.bisect_left(self._referent_at, at) - 1
-        while i >= 0:
-            r = self.referents[i]
-            if r.person == person:
-                return r.name, r.entity_id, 0.75
-            i -= 1
+        referent = self._latest(at, lambda r: r.person == person)
+        if referent is not None:
+            return referent.name, referent.entity_id, 0.75
         wanted = ("PERSON",) if person else ("ORG", "GPE", "NORP")
         earlier = [m for m in self.mentions if m["end"] <= at and m["label"] in wanted]
         if earlier:
             return earlier[-1]["canonical"], earlier[-1]["entity_id"], 0.6
         return None, None, 0.0
+
+    def _label_of(self, entity_id: str | None) -> str:
+        if entity_id is None:
+            return ""
+        return next((m["label"] for m in self.mentions if m["entity_id"] == entity_id), "")
+
+    def _latest(self, at: int, wanted) -> Referent | None:
+        """The latest referent before `at` that is `wanted`."""
+        i = bisect.bisect_left(self._referent_at, at) - 1
+        while i >= 0:
+            if wanted(self.referents[i]):
+                return self.referents[i]
+            i -= 1
+        return None
 
     def _is_person(self, speaker: str, entity_id: str | None) -> bool:
         """Whether "he" or "she" can name the speaker: a person, or a singular noun for someone
