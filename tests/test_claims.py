@@ -350,3 +350,11 @@ def test_a_speaker_is_linked_to_its_entity(nlp):
     text = "“We will appeal,” said Daniel Okafor, the club's chairman. Okafor said the fine was unfair to the fans."
     for c in claims_of(nlp, text):
         assert c["speaker"] == "Daniel Okafor" and c["speaker_entity_id"] is not None
+
+
+def test_a_small_clause_is_no_claim(nlp):
+    assert claims_of(nlp, "The players found it difficult to talk about the defeat on Sunday.") == []
+
+
+def test_a_verb_that_reports_with_a_clause_is_an_act_only_on_an_object(nlp):
+    assert claims_of(nlp, "The new officer reported to the station chief in Leeds on Monday.") == []

@@ -297,7 +297,7 @@ def _that_clause(verb, sense: VerbSense):
     """ "X said (that) ...": the clausal complement."""
     if not sense.clause:
         return None
-    clauses = [c for c in verb.children if c.dep_ == "ccomp"]
+    clauses = [c for c in verb.children if c.dep_ == "ccomp" and _finite(c)]
     if not clauses:
         return None
     # "recommends all adults get a vaccine": the parser made the clause's subject the verb's
@@ -305,6 +305,17 @@ def _that_clause(verb, sense: VerbSense):
     subjectless = not any(k.dep_ in ("nsubj", "nsubjpass") for k in clauses[0].children)
     objects = [c for c in verb.children if c.dep_ == "dobj" and c.i < clauses[0].i and subjectless]
     return _subtrees(objects + clauses)
+
+
+def _finite(head) -> bool:
+    """A clause with a tense or a modal ("said it would", "found that prices fell"), not a small
+    clause ("found it difficult", "expects costs to rise")."""
+    auxiliaries = [c for c in head.children if c.dep_ in ("aux", "auxpass")]
+    if any(c.tag_ == "TO" for c in auxiliaries):
+        return False
+    if head.pos_ not in ("VERB", "AUX"):
+        return bool(auxiliaries)  # "said it is cost effective", as the parser may hang it
+    return head.tag_ != "VBG" or bool(auxiliaries)
 
 
 def _complement(verb, sense: VerbSense):
@@ -330,6 +341,8 @@ def _speech_act(verb, sense: VerbSense):
     if not sense.act:
         return None
     right = _act_dependents(verb)
+    if sense.clause and not any(c.dep_ == "dobj" for c in right):
+        return None  # a verb that also reports with a clause is an act only on an object: "reported a loss"
     return [verb, *_subtrees(right)] if right else None
 
 
@@ -558,7 +571,7 @@ def _unclaimed(start: int, end: int, claims: list[Claim]) -> list[tuple[int, int
 def _is_title(content: str) -> bool:
     """A name or a title in quote marks ("Gone with the Wind"), not words someone said."""
     words = [w for w in content.split() if w[:1].isalpha()]
-    if not words or re.search(r"[.?!,;]", content):
+    if not words or re.search(r"[.?!]\W*$", content):
         return False
     return sum(w[0].isupper() for w in words) >= 0.6 * len(words)
 
@@ -647,7 +660,7 @@ def _quoted_phrase_of_subject(art: _Article, region: tuple[int, int]):
             # a non-finite verb with its own subject is a small clause of the one above it
             # ("Cook remembered Jobs rehearsing ... and “...”"): the speaker is that one's
             nonfinite = node.tag_ in ("VBG", "VBN", "VB") and not any(c.dep_ == "aux" for c in node.children)
-            if node.pos_ in ("VERB", "AUX") and not nonfinite:
+            if node.pos_ in ("VERB", "AUX") and node.is_alpha and not nonfinite:
                 subject = next((c for c in node.children if c.dep_ == "nsubj"), None)
                 if subject is None:
                     continue
