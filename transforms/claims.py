@@ -175,7 +175,8 @@ def _words(text: str) -> int:
 
 
 def _subject(verb):
-    """The verb's subject, walking up through conjoined and participial heads that share it."""
+    """The verb's subject, walking up through conjoined and participial heads that share it:
+    "..., emphasizing that ...", "with X saying that ..." report for the subject of their clause."""
     seen = 0
     while verb is not None and seen < 6:
         for child in verb.children:
@@ -384,16 +385,21 @@ def _elided_subject(verb, s_index: int, claims: list[Claim]) -> tuple[str | None
     return None, None, 0.0
 
 
+def _parenthetical(text: str, verb, start: int, end: int) -> tuple[str, int, int]:
+    """ "The second round, Pakistan said, was meant to ...": the content either side of the
+    attribution inside it."""
+    a_start, a_end = _subtree_bounds(sorted(verb.subtree, key=lambda t: t.i))
+    left, l_start, _ = _span_text(text, start, a_start)
+    right, _, r_end = _span_text(text, a_end, end)
+    return f"{left} {right}".strip(), l_start, r_end
+
+
 def _content_span(art: _Article, verb, tokens, inverted: bool, sent) -> tuple[str, int, int, bool] | None:
     """The content's text and offsets, and whether it is a direct quote."""
     text = art.text
     start, end = _subtree_bounds(tokens)
     if inverted and start < verb.idx < end:
-        # parenthetical attribution: the content either side of it
-        a_start, a_end = _subtree_bounds(sorted(verb.subtree, key=lambda t: t.i))
-        left, ls, _ = _span_text(text, start, a_start)
-        right, _, re_ = _span_text(text, a_end, end)
-        content, c_start, c_end = f"{left} {right}".strip(), ls, re_
+        content, c_start, c_end = _parenthetical(text, verb, start, end)
     else:
         content, c_start, c_end = _span_text(text, start, end)
     if _words(content) < MIN_WORDS:
@@ -609,10 +615,11 @@ def _paragraph_goes_on(art: _Article, region: tuple[int, int], claims: list[Clai
 def _colon_introduction(art: _Article, region: tuple[int, int]):
     """“X said in a statement: “…”": the reporting verb of the clause the colon ends, in the
     quotation's paragraph or at the end of the one before; gives (verb, subject)."""
-    before = art.text[: region[0]].rstrip()
-    if not before.endswith(":"):
+    colon = region[0] - 1
+    while colon >= 0 and art.text[colon].isspace():
+        colon -= 1
+    if colon < 0 or art.text[colon] != ":":
         return None
-    colon = len(before) - 1
     sentence = art.sentences[art.sentence_index(colon)]
     for token in reversed(list(sentence)):
         if _lemma(token) in CLAIM_VERBS and token.pos_ == "VERB" and _can_report(token):

@@ -104,13 +104,6 @@ class Form:
     head_at: int
 
 
-def is_role_person(phrase: str) -> bool:
-    """A role people hold ("the spokesperson", "the reporter"): what "he" or "she" can name."""
-    words = phrase.lower().split()
-    head = words[-1] if words else ""
-    return head in ROLE_VOCABULARY or head.endswith(("person", "man", "woman", "ist", "er", "ent"))
-
-
 class SpeakerMemory:
     """The speaker memory of one article (see the module's docstring)."""
 
