@@ -184,3 +184,52 @@ WORDISH = st.text(alphabet=st.sampled_from(list("ab- _éA1.’\n")), max_size=30
 def test_word_occurrences_are_the_word_boundary_regex_matches(text, surface):
     pattern = rf"(?<![\w-]){re.escape(surface)}(?![\w-])"
     assert list(word_occurrences(text, surface)) == [m.span() for m in re.finditer(pattern, text)]
+
+
+def mentions_in(text: str, spans: list[tuple[str, str]]) -> list:
+    """Mentions of the given (surface, model label) pairs, at their first occurrence each."""
+    from transforms.entities import Mention
+
+    out = []
+    for surface, label in spans:
+        start = text.index(surface)
+        out.append(Mention(start, start + len(surface), label, 0))
+    return out
+
+
+def test_a_facility_or_company_word_at_a_names_end_decides_its_type():
+    from transforms.entities import _types_by_name_head
+
+    text = "They played Harlow Arena, signed with Marlow Vance Productions, met at Pew Research Center."
+    mentions = mentions_in(
+        text,
+        [("Harlow Arena", "ORG"), ("Marlow Vance Productions", "PERSON"), ("Pew Research Center", "ORG")],
+    )
+    _types_by_name_head(text, mentions)
+    # a research "Center" the model called an organisation stays one
+    assert [m.label for m in mentions] == ["FAC", "ORG", "ORG"]
+
+
+def test_a_plural_name_after_the_is_a_team_in_every_mention():
+    from transforms.entities import _teams_named_with_the
+
+    text = "The Harriers beat the Colliers. Colliers fans left early. The Afghans watched."
+    mentions = mentions_in(text, [("Harriers", "PERSON"), ("Colliers", "PERSON"), ("Afghans", "NORP")])
+    mentions.append(mentions_in(text[30:], [("Colliers", "PERSON")])[0])
+    mentions[-1].start += 30
+    mentions[-1].end += 30
+    _teams_named_with_the(text, mentions)
+    # a people after "the" is left to the demonym rule
+    assert [m.label for m in mentions] == ["ORG", "ORG", "NORP", "ORG"]
+
+
+def test_a_surname_the_model_typed_an_organisation_is_the_person():
+    from transforms.entities import _surnames_are_people
+
+    text = "Julian Marsh was freed. Marsh said he would appeal."
+    mentions = mentions_in(text, [("Julian Marsh", "PERSON")])
+    mentions += mentions_in(text[20:], [("Marsh", "ORG")])
+    mentions[-1].start += 20
+    mentions[-1].end += 20
+    _surnames_are_people(text, mentions)
+    assert mentions[-1].label == "PERSON"

@@ -16,6 +16,7 @@ import polars as pl
 
 from transforms.gazetteer import PEOPLE_VARIANTS, country_name, curated_name, fold, is_city
 from transforms.ids import stable_id
+from transforms.lexicons import table
 from transforms.schemas import ENTITY, ENTITY_MENTION
 from transforms.tokens import tokens_with
 
@@ -527,6 +528,43 @@ def _coordinated_types(doc, text: str, mentions: list[Mention]) -> None:
             partner.label = "GPE"
 
 
+# last word -> (type, whether it overrides an ORG the model gave)
+NAME_HEADS = {word: (label, over_org == "yes") for word, label, over_org in table("name_heads")}
+
+
+def _types_by_name_head(text: str, mentions: list[Mention]) -> None:
+    """A name of several words ending in a facility or company word is that kind of thing:
+    "KeyBank Center" a facility, "Dick Clark Productions" an organisation."""
+    for m in mentions:
+        words = text[m.start : m.end].split()
+        if len(words) < 2 or words[-1] not in NAME_HEADS:
+            continue
+        label, over_org = NAME_HEADS[words[-1]]
+        if m.label in ("PERSON", "GPE", "LOC") or (m.label == "ORG" and over_org):
+            m.label = label
+
+
+def _teams_named_with_the(text: str, mentions: list[Mention]) -> None:
+    """A one-word plural name the text writes after "the" ("the Steelers", "the Sabres") is a
+    team or a band, not a person or a place, in every mention of it; peoples ("the Afghans")
+    are left to the demonym rule."""
+    plural_with_the = set()
+    for m in mentions:
+        surface = text[m.start : m.end]
+        before = text[max(0, m.start - 4) : m.start]
+        if (
+            " " not in surface
+            and re.fullmatch(r"[A-Z][a-z]+s", surface)
+            and before.lower() == "the "
+            and not _DEMONYM_PLURAL.search(surface)
+            and m.label in ("PERSON", "GPE")
+        ):
+            plural_with_the.add(surface)
+    for m in mentions:
+        if text[m.start : m.end] in plural_with_the and m.label in ("PERSON", "GPE"):
+            m.label = "ORG"
+
+
 def _surnames_are_people(text: str, mentions: list[Mention]) -> None:
     """A lone word the model typed an organisation or a people, that is the surname of a person
     the article names in full ("Julian Assange" ... "Assange said", "Lt. Matt Harris" ...
@@ -583,6 +621,8 @@ def resolve_article(doc, text: str) -> list[Mention]:
         elif m.label != "NORP" and (curated_name(surface) or "") in PEOPLE_VARIANTS.values():
             m.label = "NORP"
     _surnames_are_people(text, mentions)
+    _types_by_name_head(text, mentions)
+    _teams_named_with_the(text, mentions)
     _coordinated_types(doc, text, mentions)
 
     # every further occurrence of a name found, case-sensitive on word boundaries
