@@ -35,8 +35,9 @@ check: setup
 	@$(VENV)/bin/python -m pytest -q -m "unit or nlp"
 
 # Everything, as CI runs it: lint, then all four tiers (unit, nlp, integration, system).
+# Every tier, on up to four cores: each worker has its own Prefect home and test harness.
 test: setup lint
-	@$(VENV)/bin/python -m pytest -q
+	@$(VENV)/bin/python -m pytest -q -n auto --maxprocesses 4
 
 bench: setup
 	@$(VENV)/bin/python bench/bench.py $(BENCH_ARGS)
