@@ -180,7 +180,7 @@ def _clause_head(token):
     while steps < 8:
         if node.pos_ == "VERB" or (node.pos_ == "AUX" and node.dep_ not in ("aux", "auxpass")):
             return node
-        if node.head is node:
+        if node.head.i == node.i:
             return None
         node, steps = node.head, steps + 1
     return None
@@ -238,7 +238,7 @@ def _tense_direction(verb) -> str:
             return "past"
         if any(a.lemma_ == "have" for a in auxiliaries) and node.tag_ == "VBN":
             return "past"
-        if node.dep_ == "xcomp" and node.head is not node:
+        if node.dep_ == "xcomp" and node.head.i != node.i:
             node, steps = node.head, steps + 1
             continue
         break
@@ -476,7 +476,7 @@ def _date_owner_by_parse(date_root, triggers: dict[int, tuple]) -> int | None:
                 inside = [t.i for t in child.subtree if t.i in triggers]
                 if inside:
                     return min(inside, key=lambda i: abs(i - date_root.i))
-        if node.head is node:
+        if node.head.i == node.i:
             break
         path_child, node = node, node.head
         steps += 1
@@ -535,7 +535,7 @@ def _role_entities(token, mentions: list[dict]) -> tuple[str | None, str | None,
                 target = entity_in(child.subtree)
         if token.dep_ in ("nsubj", "dobj") and actor is None and token.dep_ == "dobj":
             actor = entity_in(c for c in token.head.children if c.dep_ == "nsubj")
-    holders = [token] + ([token.head] if token.head is not token else [])
+    holders = [token] + ([token.head] if token.head.i != token.i else [])
     for holder in holders:
         for child in holder.children:
             if child.dep_ == "prep" and child.lower_ in ("in", "at", "near", "along", "across", "inside"):
