@@ -5,6 +5,7 @@ one and opening the next with a quote mark; a quotation left open otherwise ends
 paragraph, so one stray mark cannot swallow the text after it.
 """
 
+import bisect
 import re
 
 OPEN = "“„«"
@@ -96,12 +97,4 @@ def is_spoken(text: str, start: int, end: int) -> bool:
 
 def paragraph_at(spans: list[tuple[int, int]], offset: int) -> int:
     """The index of the paragraph holding the offset (or the last one before it)."""
-    lo, hi = 0, len(spans) - 1
-    found = 0
-    while lo <= hi:
-        mid = (lo + hi) // 2
-        if spans[mid][0] <= offset:
-            found, lo = mid, mid + 1
-        else:
-            hi = mid - 1
-    return found
+    return max(0, bisect.bisect_right(spans, (offset, float("inf"))) - 1)

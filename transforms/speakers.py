@@ -25,49 +25,23 @@ from dataclasses import dataclass
 
 from transforms.entities import ROLE_WORDS
 
-# Words that make up a role written before a person's name.
-ROLE_VOCABULARY = ROLE_WORDS | {
-    "executive",
-    "officer",
-    "manager",
-    "founder",
-    "co-founder",
-    "owner",
-    "editor",
-    "economist",
-    "analyst",
-    "secretary-general",
-    "regional",
-    "general",
-    "national",
-    "party",
-    "union",
-    "police",
-    "army",
-    "military",
-    "opposition",
-    "health",
-    "education",
-    "trade",
-    "economy",
-    "environment",
-    "justice",
-    "home",
-    "energy",
-}
+# Nouns for a job that head a role written before a name ("chief executive", "editor").
+JOB_NOUNS = frozenset(
+    "executive officer manager founder co-founder owner editor economist analyst secretary-general".split()
+)
+# Words that make up a role written before a person's name: its head and what modifies it.
+ROLE_VOCABULARY = (
+    ROLE_WORDS
+    | JOB_NOUNS
+    | frozenset(
+        "regional general national party union police army military opposition health education "
+        "trade economy environment justice home energy".split()
+    )
+)
 # Words a role can end with: the head of "Defence Minister", not its modifiers ("party", "health").
-ROLE_HEADS = ROLE_WORDS - {"foreign", "defence", "defense", "interior", "finance", "information", "state"} | {
-    "executive",
-    "officer",
-    "manager",
-    "founder",
-    "co-founder",
-    "owner",
-    "editor",
-    "economist",
-    "analyst",
-    "secretary-general",
-}
+ROLE_HEADS = (
+    ROLE_WORDS - {"foreign", "defence", "defense", "interior", "finance", "information", "state"}
+) | JOB_NOUNS
 PERSON_PRONOUNS = frozenset(["he", "she", "him", "her"])
 GROUP_PRONOUNS = frozenset(["it", "they", "them"])
 PRONOUNS = PERSON_PRONOUNS | GROUP_PRONOUNS | {"we", "i"}
@@ -111,6 +85,9 @@ class SpeakerMemory:
         self.text = text
         self.mentions = sorted(mentions, key=lambda m: m["start"])
         self._starts = [m["start"] for m in self.mentions]
+        self._labels: dict[str, list[str]] = {}  # entity id -> the labels of its mentions, in order
+        for m in self.mentions:
+            self._labels.setdefault(m["entity_id"], []).append(m["label"])
         self.quotations = quotations
         self.referents: list[Referent] = []
         self._referent_at: list[int] = []
@@ -278,9 +255,8 @@ class SpeakerMemory:
         return None, None, 0.0
 
     def _label_of(self, entity_id: str | None) -> str:
-        if entity_id is None:
-            return ""
-        return next((m["label"] for m in self.mentions if m["entity_id"] == entity_id), "")
+        labels = self._labels.get(entity_id) if entity_id is not None else None
+        return labels[0] if labels else ""
 
     def _latest(self, at: int, wanted) -> Referent | None:
         """The latest referent before `at` that is `wanted`."""
@@ -295,7 +271,7 @@ class SpeakerMemory:
         """Whether "he" or "she" can name the speaker: a person, or a singular noun for someone
         ("the source", "the spokesperson"), not a plural ("officials") or a body ("the company")."""
         if entity_id is not None:
-            labels = {m["label"] for m in self.mentions if m["entity_id"] == entity_id}
+            labels = self._labels.get(entity_id)
             if labels:
                 return "PERSON" in labels
         words = speaker.lower().split()
