@@ -30,6 +30,7 @@ from flows.warehouse import (
     articles_to_link,
     compaction_deferred,
     drop_orphan_entities,
+    entity_neighbours,
     fold_duplicate_entities,
     in_transaction,
     keys_frame,
@@ -188,12 +189,14 @@ def link_across_sources(con) -> dict[str, int]:
     none yet; earlier ones keep theirs. Only the new articles' days are read (articles_to_link)."""
     from transforms.links import (  # only when linking
         STORY_WINDOW,
+        clipped_name_pairs,
         entity_merges,
         linked_claims,
         linked_stories,
     )
 
-    merge_entities(con, entity_merges(con.execute("select entity_id, name, type, aliases from entity").pl()))
+    entities = con.execute("select entity_id, name, type, aliases from entity").pl()
+    merge_entities(con, entity_merges(entities, entity_neighbours(con, clipped_name_pairs(entities))))
     articles = articles_to_link(con, STORY_WINDOW.days)
     if articles.height == 0:
         return {"stories": 0, "claim_groups": 0}  # every article has its story, every claim its group

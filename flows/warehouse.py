@@ -552,6 +552,19 @@ def failed_audits(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return failures
 
 
+def entity_neighbours(con: duckdb.DuckDBPyConnection, pairs: list[tuple[str, str]]) -> pl.DataFrame:
+    """entity_id, neighbour_id: the entities named in an article beside each entity of `pairs`."""
+    ids = pl.DataFrame(
+        {"entity_id": sorted({x for pair in pairs for x in pair})}, schema={"entity_id": pl.String}
+    )
+    candidates = ids.to_arrow()  # noqa: F841 (DuckDB reads it by name from this frame)
+    return con.execute(
+        "select distinct m.entity_id, o.entity_id as neighbour_id from entity_mention m "
+        "semi join candidates c using (entity_id) join entity_mention o using (article_id) "
+        "where o.entity_id <> m.entity_id"
+    ).pl()
+
+
 def merge_entities(con: duckdb.DuckDBPyConnection, merges: pl.DataFrame) -> int:
     """Points every mention, claim and event of each `from_entity_id` at its `to_entity_id`, gives
     the target the folded entity's name as an alias, and removes the folded entity; one transaction."""

@@ -233,3 +233,49 @@ def test_a_surname_the_model_typed_an_organisation_is_the_person():
     mentions[-1].end += 20
     _surnames_are_people(text, mentions)
     assert mentions[-1].label == "PERSON"
+
+
+def test_a_middle_initial_and_a_suffix_do_not_make_another_person(nlp):
+    text = (
+        "Samuel T. Okafor Jr. was sworn in on Monday. Later, Samuel Okafor told reporters the "
+        "budget would pass. Okafor said he was confident."
+    )
+    mentions, entities = analyse(nlp, [text], ["a1"])
+    people = entities.filter(entities["type"] == "PERSON")
+    assert people.height == 1
+    assert set(mentions["text"]) >= {"Samuel T. Okafor Jr.", "Samuel Okafor", "Okafor"}
+
+
+def test_a_clipped_first_name_links_to_the_full_name_in_the_article(nlp):
+    names = resolve(
+        nlp, "Patricia Lindqvist opened the new clinic on Tuesday. Pat Lindqvist has run it since May."
+    )
+    assert {"Patricia Lindqvist", "Pat Lindqvist"} <= names["Patricia Lindqvist"]
+
+
+def test_two_relatives_with_one_surname_stay_two_people(nlp):
+    text = (
+        "Maria Hoekstra and her brother Tomas Hoekstra run the bakery. Maria Hoekstra said sales rose, "
+        "while Tomas Hoekstra said costs had doubled."
+    )
+    mentions, entities = analyse(nlp, [text], ["a1"])
+    people = set(entities.filter(entities["type"] == "PERSON")["name"])
+    assert {"Maria Hoekstra", "Tomas Hoekstra"} <= people
+
+
+def test_the_abbreviated_country_keeps_its_stops_and_is_the_country(nlp):
+    text = "The U.S. imposed new tariffs. Officials in the United States said the U.S. would not back down."
+    mentions, entities = analyse(nlp, [text], ["a1"])
+    countries = entities.filter(entities["type"] == "GPE")
+    assert list(countries["name"]) == ["United States"]
+    assert "U.S." in set(mentions["text"])
+
+
+def test_an_undefined_acronym_is_the_organisation_of_the_article_it_abbreviates(nlp):
+    names = resolve(
+        nlp,
+        "The Department of Transport published the figures on Monday. A DOT spokesman said the "
+        "report would be reviewed. The European Union welcomed it, and the EU will respond.",
+    )
+    assert "DOT" in names["Department of Transport"]
+    assert "EU" in names["European Union"]

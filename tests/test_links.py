@@ -213,6 +213,49 @@ def test_short_form_in_one_article_folds_into_the_full_name_of_another():
     assert merges == {"short": "full"}  # Smith is two people; Pakistan is never folded
 
 
+def test_a_name_another_article_wrote_as_a_short_form_folds_into_the_full_name():
+    from transforms.links import entity_merges
+
+    entities = pl.DataFrame(
+        [
+            {
+                "entity_id": "full",
+                "name": "Timothy Okafor",
+                "type": "PERSON",
+                "aliases": ["Tim Okafor", "Okafor"],
+            },
+            {"entity_id": "tim", "name": "Tim Okafor", "type": "PERSON", "aliases": []},
+            {"entity_id": "dot", "name": "Department of Transport", "type": "ORG", "aliases": ["DOT"]},
+            {"entity_id": "acronym", "name": "DOT", "type": "ORG", "aliases": []},
+            {"entity_id": "other", "name": "Timothy Reyes", "type": "PERSON", "aliases": []},
+        ]
+    )
+    merges = dict(entity_merges(entities).iter_rows())
+    assert merges == {"tim": "full", "acronym": "dot"}
+
+
+def test_a_clipped_first_name_folds_across_articles_only_beside_the_same_names():
+    from transforms.links import clipped_name_pairs, entity_merges
+
+    entities = pl.DataFrame(
+        [
+            {"entity_id": "tim", "name": "Tim Okafor", "type": "PERSON", "aliases": []},
+            {"entity_id": "timothy", "name": "Timothy J. Okafor", "type": "PERSON", "aliases": []},
+            {"entity_id": "pat", "name": "Pat Reyes", "type": "PERSON", "aliases": []},
+            {"entity_id": "patrick", "name": "Patrick Reyes", "type": "PERSON", "aliases": []},
+            {"entity_id": "patricia", "name": "Patricia Reyes", "type": "PERSON", "aliases": []},
+        ]
+    )
+    assert clipped_name_pairs(entities) == [("tim", "timothy")]  # "Pat" could be two people
+    beside = {"tim": ["senate", "budget", "ohio"], "timothy": ["senate", "budget"]}
+    neighbours = pl.DataFrame(
+        [(e, n) for e, ns in beside.items() for n in ns], schema=["entity_id", "neighbour_id"], orient="row"
+    )
+    assert dict(entity_merges(entities, neighbours).iter_rows()) == {"tim": "timothy"}
+    apart = neighbours.filter(pl.col("neighbour_id") != "budget")  # one shared name is not enough
+    assert entity_merges(entities, apart).height == 0
+
+
 NEAR_DUPLICATE_TEXTS = [
     "Pakistan accused the Afghan Taliban of stalling the talks in Istanbul on Friday, the defence "
     "minister said, adding that the ceasefire would not hold for long without guarantees.",

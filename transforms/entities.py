@@ -17,6 +17,7 @@ import polars as pl
 from transforms.gazetteer import PEOPLE_VARIANTS, country_name, curated_name, fold, is_city
 from transforms.ids import stable_id
 from transforms.lexicons import table
+from transforms.names import initialisms, org_key, person_key, person_words, same_person, surname_of
 from transforms.schemas import ENTITY, ENTITY_MENTION
 from transforms.tokens import tokens_with
 
@@ -240,6 +241,7 @@ _ACRONYM_BEFORE = re.compile(
 _LEADING_JUNK = re.compile(r"^[\s\-–—•·*▪►\"“”‘’'(\[]+")
 _TRAILING_JUNK = re.compile(r"[\s\-–—•·*▪►\"“”‘’'),.;:\]]+$")
 _DEMONYM_PLURAL = re.compile(r"^[A-Z][a-z]+(?:ans|ians|is|ese|oons|uns|ites)$")
+_ABBREVIATION_END = re.compile(r"(?:^|[\s.])(?:[A-Z]|Jr|Sr|St|Inc|Corp|Co|Ltd)$")
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 
 
@@ -265,10 +267,18 @@ def name_key(name: str) -> str:
     return key
 
 
+def identity_key(name: str, label: str) -> tuple[str, str]:
+    """(kind, key): two canonical names with one identity key are one entity. People are kept
+    apart from places and groups; a person is keyed by first name and surname, anything else by
+    its words ("Justice Department" = "Department of Justice")."""
+    if label == "PERSON":
+        return "person", person_key(name)
+    return "thing", org_key(name_key(name))
+
+
 def entity_id_for(name: str, label: str) -> str:
-    """The warehouse-wide id of a canonical entity; people are kept apart from places and groups."""
-    kind = "person" if label == "PERSON" else "thing"
-    return stable_id("entity", kind, name_key(name))
+    """The warehouse-wide id of a canonical entity."""
+    return stable_id("entity", *identity_key(name, label))
 
 
 def _initials(words: list[str]) -> str:
@@ -328,6 +338,9 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
             continue
         trail = _TRAILING_JUNK.search(span)
         if trail and trail.start() > 0:
+            if trail.group(0).startswith(".") and _ABBREVIATION_END.search(span[: trail.start()]):
+                end = start + trail.start() + 1  # "U.S.", "Jr.": the stop is part of the name
+                break
             end = start + trail.start()
             continue
         poss = _POSSESSIVE.search(span)
@@ -594,8 +607,25 @@ def resolve_article(doc, text: str) -> list[Mention]:
     """The article's entity mentions, each with its canonical name and corrected type."""
     sent_starts = [s.start_char for s in doc.sents]
     mentions = _model_mentions(doc, text, sent_starts)
+    mentions, acronyms = _with_defined_acronyms(text, mentions, sent_starts)
+    mentions = _with_pattern_names(_group_name_mentions(doc, text, sent_starts), mentions)
+    _types_of_known_names(text, mentions)
+    _surnames_are_people(text, mentions)
+    _types_by_name_head(text, mentions)
+    _teams_named_with_the(text, mentions)
+    _coordinated_types(doc, text, mentions)
+    mentions = _with_repeated_names(text, mentions, sent_starts)
+    _canonical_names(text, doc, mentions, acronyms)
+    _short_forms_to_full_names(mentions)
+    _acronyms_of_named_organisations(mentions)
+    _defined_acronym_types(mentions)
+    _datelines_cased_as_the_article(mentions)
+    return mentions
 
-    # acronyms the text defines: their expansions are names even when the model missed them
+
+def _with_defined_acronyms(text: str, mentions: list[Mention], sent_starts: list[int]):
+    """Acronyms the text defines, and their expansions, are names even when the model missed
+    them; returns the mentions and acronym -> expansion."""
     acronyms: dict[str, str] = {}
     extra = []
     for acronym, a_start, a_end, expansion, e_start, e_end in acronym_definitions(text):
@@ -603,13 +633,20 @@ def resolve_article(doc, text: str) -> list[Mention]:
         acronyms.setdefault(acronym.split("/")[0], expansion)
         extra.append(Mention(e_start, e_end, "ORG", _sentence_index(sent_starts, e_start), source="acronym"))
         extra.append(Mention(a_start, a_end, "ORG", _sentence_index(sent_starts, a_start), source="acronym"))
-    extra += _group_name_mentions(doc, text, sent_starts)
-    for new in extra:
+    return _with_pattern_names(extra, mentions), acronyms
+
+
+def _with_pattern_names(found: list[Mention], mentions: list[Mention]) -> list[Mention]:
+    """`mentions` with each of `found` in place of the model's spans it overlaps."""
+    for new in found:
         mentions = [m for m in mentions if not _overlaps(m, new)]
         mentions.append(new)
-    mentions.sort(key=lambda m: (m.start, -m.end))
+    return sorted(mentions, key=lambda m: (m.start, -m.end))
 
-    # types the model gets wrong by rule: countries are GPE; known cities tagged ORG/PERSON are GPE
+
+def _types_of_known_names(text: str, mentions: list[Mention]) -> None:
+    """Types the model gets wrong that reference data settles: countries are GPE; known cities
+    tagged ORG/PERSON are GPE; plural demonyms and curated peoples are NORP."""
     for m in mentions:
         surface = text[m.start : m.end]
         if country_name(surface) and m.label not in ("NORP",):
@@ -620,19 +657,17 @@ def resolve_article(doc, text: str) -> list[Mention]:
             m.label = "NORP"  # "Pashtoons", "Afghans": peoples, whatever the model says
         elif m.label != "NORP" and (curated_name(surface) or "") in PEOPLE_VARIANTS.values():
             m.label = "NORP"
-    _surnames_are_people(text, mentions)
-    _types_by_name_head(text, mentions)
-    _teams_named_with_the(text, mentions)
-    _coordinated_types(doc, text, mentions)
 
-    # every further occurrence of a name found, case-sensitive on word boundaries
+
+def _with_repeated_names(text: str, mentions: list[Mention], sent_starts: list[int]) -> list[Mention]:
+    """Every further occurrence of a name found, case-sensitive on word boundaries; a person
+    named in full is later named by surname alone ("Daniel Okafor" ... "Okafor said")."""
     taken = [(m.start, m.end) for m in mentions]
     forms = {}
     for m in mentions:
         surface = text[m.start : m.end]
         if len(surface) >= 3:
             forms.setdefault(surface, m.label)
-    # a person named in full is later named by surname alone ("Daniel Okafor" ... "Okafor said")
     for m in list(mentions):
         words = text[m.start : m.end].split()
         if m.label == "PERSON" and len(words) >= 2 and len(words[-1]) >= 3 and words[-1][:1].isupper():
@@ -644,9 +679,12 @@ def resolve_article(doc, text: str) -> list[Mention]:
                 continue
             taken.append((s, e))
             repeats.append(Mention(s, e, label, _sentence_index(sent_starts, s), source="repeat"))
-    mentions = sorted(mentions + repeats, key=lambda m: m.start)
+    return sorted(mentions + repeats, key=lambda m: m.start)
 
-    # canonical names: curated variants, countries, acronyms, then short forms to full forms
+
+def _canonical_names(text: str, doc, mentions: list[Mention], acronyms: dict[str, str]) -> None:
+    """Each mention's canonical name: a country's stored name, a curated variant, the expansion
+    of a defined acronym, or the mention as written."""
     for m in mentions:
         surface = _canonical_surface(text, m, doc)
         m.canonical = (
@@ -656,40 +694,82 @@ def resolve_article(doc, text: str) -> list[Mention]:
             or acronyms.get(surface.split("/")[0])
             or surface
         )
-    full_forms = Counter((m.canonical, m.label) for m in mentions)
+
+
+def _short_forms_to_full_names(mentions: list[Mention]) -> None:
+    """A short form takes the one full name of the article it can stand for: a person's
+    surname ("Okafor", "Van Der Beek") or a shorter first name ("Pat Carlineo" for "Patrick W.
+    Carlineo"); a group's last words ("Taliban" for "Afghan Taliban"). Two full names it could
+    stand for ("Hunter Biden", "Joe Biden" for "Biden") leave it as written."""
+    people = {m.canonical for m in mentions if m.label == "PERSON" and len(person_words(m.canonical)) > 1}
+    groups = {(m.canonical, m.label) for m in mentions if m.label in GROUP_TYPES}
     for m in mentions:
-        tokens = m.canonical.split()
-        if m.label == "PERSON" and len(tokens) == 1:
-            longer = {
-                c
-                for (c, lab) in full_forms
-                if lab == "PERSON" and len(c.split()) > 1 and m.canonical in c.split()
-            }
-            if len(longer) == 1:
-                m.canonical = longer.pop()
+        if m.label == "PERSON":
+            full = _full_name_of_person(m.canonical, people)
+            if full:
+                m.canonical = full
         elif m.label in GROUP_TYPES:
+            tokens = m.canonical.split()
             longer = {
                 (c, lab)
-                for (c, lab) in full_forms
-                if lab in GROUP_TYPES and len(c.split()) > len(tokens) and c.split()[-len(tokens) :] == tokens
+                for (c, lab) in groups
+                if len(c.split()) > len(tokens) and c.split()[-len(tokens) :] == tokens
             }
             if len({c for c, _ in longer}) == 1:
                 m.canonical, _ = longer.pop()
 
-    # a name the text defines with an acronym is one organisation, whatever the model called each mention
+
+def _full_name_of_person(name: str, people: set[str]) -> str | None:
+    words = person_words(name)
+    if len(words) == 1:
+        found = {c for c in people if name in c.split()}  # a surname, or a first name used alone
+    else:
+        found = {
+            c
+            for c in people
+            if person_key(c) != person_key(name) and (surname_of(name, c) or same_person(name, c))
+        }
+        found = {c for c in found if len(person_words(c)) >= len(words)}
+    keys = {person_key(c) for c in found}
+    if len(keys) != 1:
+        return None
+    return max(found, key=lambda c: (len(person_words(c)), len(c), c))
+
+
+def _acronyms_of_named_organisations(mentions: list[Mention]) -> None:
+    """An acronym the text uses without defining it stands for the one organisation or place of
+    the article whose initials it is: "DOJ" for "the Department of Justice", "EU" for "European
+    Union"."""
+    names = {
+        (m.canonical, m.label)
+        for m in mentions
+        if m.label in GROUP_TYPES | PLACE_TYPES and " " in m.canonical
+    }
+    for m in mentions:
+        if not re.fullmatch(r"[A-Z]{2,6}", m.canonical) or country_name(m.canonical):
+            continue
+        found = {(c, lab) for c, lab in names if m.canonical in initialisms(c)}
+        if len({c for c, _ in found}) == 1:
+            m.canonical, m.label = found.pop()
+
+
+def _defined_acronym_types(mentions: list[Mention]) -> None:
+    """A name the text defines with an acronym is one organisation, whatever the model called
+    each mention."""
     defined = {m.canonical: m.label for m in mentions if m.source == "acronym"}
     for m in mentions:
         if m.canonical in defined:
             m.label = defined[m.canonical]
 
-    # all-capitals datelines ("ISLAMABAD") take the casing the article otherwise uses
+
+def _datelines_cased_as_the_article(mentions: list[Mention]) -> None:
+    """All-capitals datelines ("ISLAMABAD") take the casing the article otherwise uses."""
     cased = {}
     for m in mentions:
         if not m.canonical.isupper() or len(m.canonical) <= 5:
             cased.setdefault(name_key(m.canonical), m.canonical)
     for m in mentions:
         m.canonical = cased.get(name_key(m.canonical), m.canonical)
-    return mentions
 
 
 def entity_tables(articles: pl.DataFrame, docs: list) -> tuple[pl.DataFrame, pl.DataFrame]:

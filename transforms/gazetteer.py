@@ -57,6 +57,10 @@ def fold(text: str) -> str:
     return " ".join(bare.lower().replace("’", "'").split()).strip(" .,;:'\"")
 
 
+# looked up by folded name, as every name is ("U.S." folds to "u.s")
+_FOLDED_VARIANTS = {fold(variant): name for variant, name in COUNTRY_VARIANTS.items()}
+
+
 @lru_cache(maxsize=1)
 def _countries() -> dict[str, str]:
     table: dict[str, str] = {}
@@ -69,7 +73,7 @@ def _countries() -> dict[str, str]:
         ):
             if name:
                 table[fold(name)] = display
-    table.update(COUNTRY_VARIANTS)
+    table.update(_FOLDED_VARIANTS)
     return table
 
 
@@ -99,7 +103,7 @@ def is_city(name: str) -> bool:
 def curated_name(name: str) -> str | None:
     """The stored form of a curated spelling variant (countries and peoples), if any."""
     key = fold(name)
-    return COUNTRY_VARIANTS.get(key) or PEOPLE_VARIANTS.get(key)
+    return _FOLDED_VARIANTS.get(key) or PEOPLE_VARIANTS.get(key)
 
 
 @lru_cache(maxsize=1)

@@ -22,9 +22,10 @@ from functools import cache
 import numpy as np
 import polars as pl
 
-from transforms.entities import name_key
+from transforms.entities import identity_key
 from transforms.gazetteer import country_name, is_city
 from transforms.ids import stable_id
+from transforms.names import person_words, same_person
 
 MERGE_SCHEMA = {"from_entity_id": pl.String, "to_entity_id": pl.String}
 STORY_SCHEMA = {"article_id": pl.String, "story_id": pl.String}
@@ -431,31 +432,79 @@ def linked_claims(claims: pl.DataFrame, stories: pl.DataFrame) -> pl.DataFrame:
     return pl.DataFrame(out, schema=GROUP_SCHEMA).sort("claim_id")
 
 
-def entity_merges(entities: pl.DataFrame) -> pl.DataFrame:
+def entity_merges(entities: pl.DataFrame, neighbours: pl.DataFrame | None = None) -> pl.DataFrame:
     """Entities to fold into another across articles: an entity whose whole name is, elsewhere in
     the warehouse, a short form of exactly one other entity of the same kind ("Taliban" in one
-    article, "Afghan Taliban" with the alias "Taliban" in another; "Asif" -> "Khawaja Asif").
+    article, "Afghan Taliban" with the alias "Taliban" in another; "Asif" -> "Khawaja Asif";
+    "Tim Morrison" -> the "Timothy Morrison" another article also wrote so; names compared by
+    `identity_key`).
     Countries and cities are never folded (their names are already canonical), and a short form
     that names two entities (two people called Smith) folds nothing.
 
+    A person written with a clipped first name in one article ("Tim Okafor") and in full in
+    another ("Timothy Okafor") folds into the full name when `neighbours` (entity_id,
+    neighbour_id: the entities named beside each candidate of `clipped_name_pairs`) shows the
+    two named beside at least MIN_SHARED_NEIGHBOURS same entities.
+
     `entities`: entity_id, name, type, aliases.
     """
-
-    def kind(label: str) -> str:
-        return "person" if label == "PERSON" else "thing"
-
     targets: dict[tuple[str, str], set[str]] = defaultdict(set)
     for row in entities.iter_rows(named=True):
         for alias in row["aliases"] or []:
-            targets[(kind(row["type"]), name_key(alias))].add(row["entity_id"])
+            targets[identity_key(alias, row["type"])].add(row["entity_id"])
     merges = []
     for row in entities.sort("entity_id").iter_rows(named=True):
         if country_name(row["name"]) or is_city(row["name"]):
             continue
-        found = targets.get((kind(row["type"]), name_key(row["name"])), set()) - {row["entity_id"]}
+        found = targets.get(identity_key(row["name"], row["type"]), set()) - {row["entity_id"]}
         if len(found) == 1:
             merges.append({"from_entity_id": row["entity_id"], "to_entity_id": found.pop()})
+    taken = {m["from_entity_id"] for m in merges}
+    if neighbours is not None:
+        merges += [
+            {"from_entity_id": short, "to_entity_id": full}
+            for short, full in _evidenced(clipped_name_pairs(entities), neighbours)
+            if short not in taken
+        ]
     # never chain: a target that is itself folded keeps its own rows
     folded = {m["from_entity_id"] for m in merges}
     merges = [m for m in merges if m["to_entity_id"] not in folded]
     return pl.DataFrame(merges, schema=MERGE_SCHEMA)
+
+
+MIN_SHARED_NEIGHBOURS = 2  # one shared name (a city, a country) is common to unrelated people
+
+
+def clipped_name_pairs(entities: pl.DataFrame) -> list[tuple[str, str]]:
+    """(short, full) entity ids of people whose names differ by a clipped or initial first name
+    ("Tim Okafor", "Timothy J. Okafor"), when the short name can stand for exactly one full
+    name of the warehouse."""
+    people = defaultdict(list)
+    for row in entities.filter(pl.col("type") == "PERSON").iter_rows(named=True):
+        words = person_words(row["name"])
+        if len(words) >= 2:
+            people[words[-1]].append((row["entity_id"], row["name"]))
+    pairs = []
+    for namesakes in people.values():
+        for short_id, short in namesakes:
+            found = {
+                full_id
+                for full_id, full in namesakes
+                if full_id != short_id
+                and len(person_words(full)[0]) > len(person_words(short)[0])
+                and same_person(short, full)
+            }
+            if len(found) == 1:
+                pairs.append((short_id, found.pop()))
+    return sorted(pairs)
+
+
+def _evidenced(pairs: list[tuple[str, str]], neighbours: pl.DataFrame) -> list[tuple[str, str]]:
+    beside = defaultdict(set)
+    for entity_id, neighbour_id in neighbours.iter_rows():
+        beside[entity_id].add(neighbour_id)
+    return [
+        (short, full)
+        for short, full in pairs
+        if len((beside[short] & beside[full]) - {short, full}) >= MIN_SHARED_NEIGHBOURS
+    ]
