@@ -1,11 +1,13 @@
 """Named entities: spaCy's spans, mended by general rules, resolved to canonical entities.
 
 Per article: spans are cleaned (titles, roles, possessives, a leading "the", bullets), split where
-the model glued a headline or a hyphenated pair together, completed with acronym definitions and
-"<Name> group"-style names the model missed, and every further occurrence of a name found is
-added. Short forms are linked to the full name in the same article ("Asif" -> "Khawaja Asif",
-"TTP" -> "Tehreek-i-Taliban Pakistan"). Across articles the entity id is a hash of the canonical
-name's comparison form, so the same entity has the same id in every article and every run.
+the model glued two names together (across a verb, a colon or a hyphen), completed with acronym
+definitions and "<Name> group"-style names the model missed, retyped by evidence in the text
+(a name that speaks, a name after "in", a team before a player), and every further occurrence of
+a name found is added. Short forms are linked to the full name in the same article ("Okafor" ->
+"Daniel Okafor", "Pat" -> "Patrick", "DOJ" -> "Department of Justice"). Across articles the
+entity id is a hash of the canonical name's identity key (transforms/names.py), so the same
+entity has the same id in every article and every run.
 """
 
 import re
@@ -24,213 +26,16 @@ from transforms.tokens import tokens_with
 NAMED_TYPES = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"}
 PLACE_TYPES = {"GPE", "LOC", "FAC"}
 GROUP_TYPES = {"ORG", "NORP"}
+TITLED_TYPES = {"WORK_OF_ART", "EVENT", "LAW", "PRODUCT"}  # titles hold any word ("Make your Move")
 
-# Words that name a role or title, not a person or an organisation. A PERSON span keeps what
-# follows the last of them; an ORG span loses them at its end ("Foreign Office Spokesperson").
-ROLE_WORDS = {
-    "spokesperson",
-    "spokesman",
-    "spokeswoman",
-    "minister",
-    "secretary",
-    "president",
-    "premier",
-    "chancellor",
-    "official",
-    "officials",
-    "adviser",
-    "advisor",
-    "ambassador",
-    "envoy",
-    "governor",
-    "senator",
-    "sen",
-    "rep",
-    "representative",
-    "mayor",
-    "general",
-    "gen",
-    "lt",
-    "col",
-    "maj",
-    "capt",
-    "sgt",
-    "dr",
-    "mr",
-    "mrs",
-    "ms",
-    "miss",
-    "prof",
-    "professor",
-    "director",
-    "chairman",
-    "chairwoman",
-    "chairperson",
-    "chair",
-    "ceo",
-    "cfo",
-    "coo",
-    "head",
-    "chief",
-    "leader",
-    "commander",
-    "king",
-    "queen",
-    "prince",
-    "princess",
-    "sheikh",
-    "judge",
-    "justice",
-    "attorney",
-    "deputy",
-    "vice",
-    "prime",
-    "foreign",
-    "defence",
-    "defense",
-    "interior",
-    "finance",
-    "information",
-    "state",
-    "former",
-    "acting",
-    "senior",
-    "spokesperson's",
-    "lawmaker",
-    "councillor",
-    "councilor",
-    "sir",
-    "lord",
-    "lady",
-    "dame",
-    "pope",
-    "cardinal",
-    "bishop",
-    "imam",
-    "mullah",
-    "maulana",
-    "rev",
-    "father",
-    "brother",
-    "sister",
-    "coach",
-    "captain",
-    "inspector",
-    "superintendent",
-    "commissioner",
-    "speaker",
-    "whip",
-    "delegate",
-    "delegation",
-}
-# Role words that may close an organisation's own name ("Council of Ministers" is rare in spans).
-ROLE_ONLY = ROLE_WORDS - {"state", "information", "interior", "finance", "foreign", "defence", "defense"}
+# Role and title words (lexicons/role_words.tsv): a PERSON span keeps what follows the last of
+# them; an ORG span loses them at its end, except those that may close an organisation's name.
+ROLE_WORDS = frozenset(word for word, _ in table("role_words"))
+ROLE_ONLY = frozenset(word for word, org_name in table("role_words") if org_name == "no")
 
-# Nouns that make a preceding proper name a group: "the Gul Bahadur group", "the Haqqani network".
-GROUP_NOUNS = {
-    "group",
-    "network",
-    "faction",
-    "militia",
-    "movement",
-    "party",
-    "alliance",
-    "front",
-    "brigade",
-    "brigades",
-    "council",
-    "committee",
-    "coalition",
-    "organisation",
-    "organization",
-    "clan",
-    "tribe",
-}
+# Nouns that make a preceding proper name a group (lexicons/group_nouns.tsv).
+GROUP_NOUNS = frozenset(word for (word,) in table("group_nouns"))
 
-# Title-case verbs that end up inside spans taken from headlines ("Pakistan Slams Afghan Taliban").
-HEADLINE_VERBS = {
-    "says",
-    "said",
-    "slams",
-    "slammed",
-    "urges",
-    "urged",
-    "warns",
-    "warned",
-    "demands",
-    "demanded",
-    "accuses",
-    "accused",
-    "blasts",
-    "blasted",
-    "vows",
-    "vowed",
-    "calls",
-    "called",
-    "rejects",
-    "rejected",
-    "backs",
-    "backed",
-    "hits",
-    "kills",
-    "killed",
-    "wins",
-    "won",
-    "seeks",
-    "sought",
-    "denies",
-    "denied",
-    "claims",
-    "claimed",
-    "condemns",
-    "condemned",
-    "criticises",
-    "criticizes",
-    "criticised",
-    "criticized",
-    "signs",
-    "signed",
-    "meets",
-    "met",
-    "agrees",
-    "agreed",
-    "threatens",
-    "threatened",
-    "launches",
-    "launched",
-    "announces",
-    "announced",
-    "stalls",
-    "stalled",
-    "attacks",
-    "attacked",
-    "arrests",
-    "arrested",
-    "bans",
-    "banned",
-    "opens",
-    "opened",
-    "closes",
-    "closed",
-    "talks",
-    "plans",
-    "asks",
-    "tells",
-    "told",
-    "fails",
-    "failed",
-    "faces",
-    "eyes",
-    "sees",
-    "gets",
-    "takes",
-    "makes",
-    "sets",
-    "puts",
-    "amid",
-    "over",
-    "after",
-}
 
 _ACRONYM_AFTER = re.compile(
     r"([A-Z][\w’'\-]*(?:[ \-](?:[A-Z][\w’'\-]*|of|for|and|the|de|al|i|e|ul))*[ ]?)\(([A-Z][A-Za-z]*[A-Z](?:/[A-Za-z]+)?)\)"
@@ -359,8 +164,18 @@ def _is_role(word: str) -> bool:
     return fold(word).strip(".") in ROLE_WORDS
 
 
+# Lower-case words names hold (lexicons/name_connectives.tsv).
+NAME_CONNECTIVES = frozenset(word for (word,) in table("name_connectives"))
+
+
+def _is_glue(word: str) -> bool:
+    """A lower-case word that names do not hold: a verb or noun between two names."""
+    bare = word.strip(",.;")
+    return bare.isalpha() and bare.islower() and bare not in NAME_CONNECTIVES and "-" not in word
+
+
 def _split_span(text: str, start: int, end: int, label: str) -> list[tuple[int, int, str]]:
-    """Mends one model span: roles and titles out, headline verbs and possessors split off."""
+    """Mends one model span: roles and titles out, possessors and glued names split off."""
     start, end = _trim(text, start, end)
     if end <= start:
         return []
@@ -369,15 +184,14 @@ def _split_span(text: str, start: int, end: int, label: str) -> list[tuple[int, 
     for i, (word, _, we) in enumerate(words[:-1]):
         if re.search(r"['’]s$", word):
             return _split_span(text, start, we, label) + _split_span(text, words[i + 1][1], end, label)
-    # a headline verb glued into the span: keep the names on either side
-    for i, (word, _, _) in enumerate(words):
-        if word[:1].isupper() and fold(word) in HEADLINE_VERBS and 0 < i:
-            parts = []
-            if i > 0:
-                parts += _split_span(text, start, words[i - 1][2], label)
-            if i + 1 < len(words):
-                parts += _split_span(text, words[i + 1][1], end, label)
-            return parts
+    # a colon or a lower-case word no name holds ("Garrett hit Rudolph"): two spans glued
+    for i, (word, _, we) in enumerate(words):
+        if 0 < i < len(words) - 1 and _is_glue(word) and label not in TITLED_TYPES:
+            return _split_span(text, start, words[i - 1][2], label) + _split_span(
+                text, words[i + 1][1], end, label
+            )
+        if word.endswith(":") and i < len(words) - 1:
+            return _split_span(text, start, we - 1, label) + _split_span(text, words[i + 1][1], end, label)
     # names start with a capital: "rookie Emil Bemstrom", "C. Martinez 1" lose the words around them
     while len(words) > 1 and not words[0][0][:1].isupper() and not words[0][0][:1].isdigit():
         words = words[1:]
@@ -391,8 +205,11 @@ def _split_span(text: str, start: int, end: int, label: str) -> list[tuple[int, 
                 return []
             return _split_span(text, words[last_role + 1][1], end, label)
     else:
+        whole = words
         while words and fold(words[-1][0]).strip(".") in ROLE_ONLY:
             words = words[:-1]
+        if words and words[-1][0] in NAME_CONNECTIVES:
+            words = whole  # "Court of Justice", "Office of Inspector General": the role is the name's
         while words and fold(words[0][0]).strip(".") in ROLE_ONLY and len(words) > 1 and label in GROUP_TYPES:
             # "Spokesperson Foreign Office" never occurs; a leading role on an ORG is a mis-span
             words = words[1:]
@@ -501,7 +318,7 @@ def _group_name_mentions(doc, text: str, sent_starts: list[int]) -> list[Mention
             continue
         names = []
         j = token.i - 1
-        while j >= 0 and doc[j].pos_ == "PROPN" and doc[j].text[:1].isupper() and not doc[j].ent_type_:
+        while j >= 0 and doc[j].text[:1].isupper() and _inside_group_name(doc[j]):
             names.append(doc[j])
             j -= 1
         if names:
@@ -516,6 +333,19 @@ def _group_name_mentions(doc, text: str, sent_starts: list[int]) -> list[Mention
                 )
             )
     return found
+
+
+def _inside_group_name(token) -> bool:
+    """A word of "<Name> group": a proper noun no other name holds, or a people's adjective the
+    name opens with ("the Islamic State group")."""
+    if token.pos_ == "PROPN" and not token.ent_type_:
+        return True
+    return (
+        token.ent_type_ == "NORP"
+        and token.pos_ in ("ADJ", "PROPN")
+        and token.i + 1 < len(token.doc)
+        and token.nbor().pos_ == "PROPN"
+    )
 
 
 def _overlaps(a: Mention, b: Mention) -> bool:
@@ -578,8 +408,77 @@ def _teams_named_with_the(text: str, mentions: list[Mention]) -> None:
             m.label = "ORG"
 
 
+# lemmas whose subject is a speaker: a name that speaks is a person or an organisation
+REPORTING_LEMMAS = frozenset(row[0] for row in table("reporting_verbs"))
+
+
+def _speaking_words(doc) -> set[str]:
+    """Proper nouns the text makes the subject of a reporting verb ("Rondo said")."""
+    return {
+        t.text
+        for t in doc
+        if t.dep_ == "nsubj" and t.pos_ == "PROPN" and t.head.lemma_.lower() in REPORTING_LEMMAS
+    }
+
+
+def _people_by_what_they_say(doc, text: str, mentions: list[Mention]) -> None:
+    """A name the model read as a place is a person when it, or its last word alone, speaks:
+    "Sondland told lawmakers", "Dana Whitfield ... Whitfield said". Countries and cities are
+    left alone ("Beijing said"); organisations too, which speak as well ("the League said")."""
+    speaking = _speaking_words(doc)
+    for m in mentions:
+        words = text[m.start : m.end].split()
+        if m.source != "model" or not 1 <= len(words) <= 3 or words[-1] not in speaking:
+            continue
+        if not all(w[:1].isupper() and not w.isupper() for w in words) or words[-1] in NAME_HEADS:
+            continue
+        surface = text[m.start : m.end]
+        if country_name(surface) or is_city(surface) or is_city(words[-1]):
+            continue
+        if m.label in ("GPE", "LOC"):
+            m.label = "PERSON"
+
+
+def _teams_glued_to_people(text: str, mentions: list[Mention]) -> None:
+    """A person's span that opens with a team or place named elsewhere in the article, or a
+    position written in capitals, starts at the name: "Browns DL Jordan Hale" -> "Jordan Hale"."""
+    others = {text[m.start : m.end] for m in mentions if m.label != "PERSON"}
+    for m in mentions:
+        if m.label != "PERSON":
+            continue
+        words = _words(text, m.start, m.end)
+        while len(words) > 2 and (words[0][0] in others or re.fullmatch(r"[A-Z]{2,3}", words[0][0])):
+            words = words[1:]
+        m.start = words[0][1]
+
+
+_LOCATIVE_BEFORE = re.compile(
+    r"\b(?:in|near|outside)\s+(?:(?:southern|northern|eastern|western|central)\s+)?$"
+)
+
+
+def _places_named_after_in(text: str, mentions: list[Mention]) -> None:
+    """A one-word name the model read as a person or a people, that the text writes after
+    "in", "near" or "outside" ("farmers in Kadana", "the base near al-Qaim"), is a place in every
+    mention of it, unless the article names a person with that word."""
+    people = {w for m in mentions if m.label == "PERSON" for w in text[m.start : m.end].split()[1:]}
+    places = set()
+    for m in mentions:
+        surface = text[m.start : m.end]
+        if m.label not in ("PERSON", "NORP") or " " in surface or surface in people:
+            continue
+        if _LOCATIVE_BEFORE.search(text[max(0, m.start - 24) : m.start]) and not _POSSESSIVE.match(
+            text[m.end : m.end + 2]
+        ):
+            places.add(surface)
+    for m in mentions:
+        if text[m.start : m.end] in places and m.label in ("PERSON", "NORP"):
+            m.label = "GPE"
+
+
 def _surnames_are_people(text: str, mentions: list[Mention]) -> None:
-    """A lone word the model typed an organisation or a people, that is the surname of a person
+    """A lone word the model typed an organisation, a people or a place (not a country), that
+    is the surname of a person
     the article names in full ("Julian Assange" ... "Assange said", "Lt. Matt Harris" ...
     "Harris said"), is that person."""
     surnames = set()
@@ -588,8 +487,10 @@ def _surnames_are_people(text: str, mentions: list[Mention]) -> None:
         if m.label == "PERSON" and len(words) >= 2 and len(words[-1]) >= 3:
             surnames.add(words[-1])
     for m in mentions:
-        if m.label in ("ORG", "NORP") and m.source == "model" and text[m.start : m.end] in surnames:
-            m.label = "PERSON"
+        surface = text[m.start : m.end]
+        if m.label in ("ORG", "NORP", "GPE", "LOC") and m.source == "model" and surface in surnames:
+            if not country_name(surface):
+                m.label = "PERSON"
 
 
 def _canonical_surface(text: str, m: Mention, doc) -> str:
@@ -610,9 +511,12 @@ def resolve_article(doc, text: str) -> list[Mention]:
     mentions, acronyms = _with_defined_acronyms(text, mentions, sent_starts)
     mentions = _with_pattern_names(_group_name_mentions(doc, text, sent_starts), mentions)
     _types_of_known_names(text, mentions)
-    _surnames_are_people(text, mentions)
+    _people_by_what_they_say(doc, text, mentions)
     _types_by_name_head(text, mentions)
     _teams_named_with_the(text, mentions)
+    _teams_glued_to_people(text, mentions)
+    _surnames_are_people(text, mentions)
+    _places_named_after_in(text, mentions)
     _coordinated_types(doc, text, mentions)
     mentions = _with_repeated_names(text, mentions, sent_starts)
     _canonical_names(text, doc, mentions, acronyms)
@@ -651,7 +555,12 @@ def _types_of_known_names(text: str, mentions: list[Mention]) -> None:
         surface = text[m.start : m.end]
         if country_name(surface) and m.label not in ("NORP",):
             m.label = "GPE"
-        elif m.label in ("ORG", "PERSON") and m.source == "model" and is_city(surface) and " " not in surface:
+        elif (
+            m.label in ("ORG", "PERSON", "NORP")
+            and m.source == "model"
+            and is_city(surface)
+            and " " not in surface
+        ):
             m.label = "GPE"
         elif m.label in ("ORG", "PERSON") and _DEMONYM_PLURAL.search(surface) and " " not in surface:
             m.label = "NORP"  # "Pashtoons", "Afghans": peoples, whatever the model says
@@ -675,8 +584,12 @@ def _with_repeated_names(text: str, mentions: list[Mention], sent_starts: list[i
     repeats = []
     for surface, label in sorted(forms.items(), key=lambda kv: -len(kv[0])):
         for s, e in word_occurrences(text, surface):
-            if any(s < te and ts < e for ts, te in taken):
+            inside = [(ts, te) for ts, te in taken if s < te and ts < e]
+            if any(ts < s or te > e or (ts, te) == (s, e) for ts, te in inside):
                 continue
+            if inside:  # a part the model read alone ("Islamic" of "Islamic State") gives way
+                mentions = [m for m in mentions if (m.start, m.end) not in inside]
+                taken = [span for span in taken if span not in inside]
             taken.append((s, e))
             repeats.append(Mention(s, e, label, _sentence_index(sent_starts, s), source="repeat"))
     return sorted(mentions + repeats, key=lambda m: m.start)
@@ -699,7 +612,8 @@ def _canonical_names(text: str, doc, mentions: list[Mention], acronyms: dict[str
 def _short_forms_to_full_names(mentions: list[Mention]) -> None:
     """A short form takes the one full name of the article it can stand for: a person's
     surname ("Okafor", "Van Der Beek") or a shorter first name ("Pat Carlineo" for "Patrick W.
-    Carlineo"); a group's last words ("Taliban" for "Afghan Taliban"). Two full names it could
+    Carlineo"); a group's last words ("Taliban" for "Afghan Taliban") or its name without the
+    group noun ("Gul Bahadur" for "the Gul Bahadur group"). Two full names it could
     stand for ("Hunter Biden", "Joe Biden" for "Biden") leave it as written."""
     people = {m.canonical for m in mentions if m.label == "PERSON" and len(person_words(m.canonical)) > 1}
     groups = {(m.canonical, m.label) for m in mentions if m.label in GROUP_TYPES}
@@ -713,7 +627,11 @@ def _short_forms_to_full_names(mentions: list[Mention]) -> None:
             longer = {
                 (c, lab)
                 for (c, lab) in groups
-                if len(c.split()) > len(tokens) and c.split()[-len(tokens) :] == tokens
+                if len(c.split()) > len(tokens)
+                and (
+                    c.split()[-len(tokens) :] == tokens
+                    or (c.split()[:-1] == tokens and c.split()[-1] in GROUP_NOUNS)
+                )
             }
             if len({c for c, _ in longer}) == 1:
                 m.canonical, _ = longer.pop()

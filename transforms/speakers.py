@@ -23,7 +23,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from transforms.entities import ROLE_WORDS
+from transforms.entities import ROLE_ONLY, ROLE_WORDS
 
 # Nouns for a job that head a role written before a name ("chief executive", "editor").
 JOB_NOUNS = frozenset(
@@ -39,9 +39,7 @@ ROLE_VOCABULARY = (
     )
 )
 # Words a role can end with: the head of "Defence Minister", not its modifiers ("party", "health").
-ROLE_HEADS = (
-    ROLE_WORDS - {"foreign", "defence", "defense", "interior", "finance", "information", "state"}
-) | JOB_NOUNS
+ROLE_HEADS = ROLE_ONLY | JOB_NOUNS
 PERSON_PRONOUNS = frozenset(["he", "she", "him", "her"])
 GROUP_PRONOUNS = frozenset(["it", "they", "them"])
 PRONOUNS = PERSON_PRONOUNS | GROUP_PRONOUNS | {"we", "i"}
