@@ -375,3 +375,17 @@ def test_a_known_longer_name_takes_the_place_of_its_part_the_model_read_alone():
         ("Northern League", "ORG"),
         ("Northern Rail", "ORG"),
     ]
+
+
+def test_a_stance_and_a_capitalised_common_word_are_not_names(nlp):
+    from transforms.entities import _a_word_the_parser_reads_as_common
+
+    text = "Nationally, the anti-war vote rose. Televised debates helped. The Harriers won."
+    doc = nlp(text)
+    for word in ("Nationally", "Televised"):
+        start = text.index(word)
+        assert _a_word_the_parser_reads_as_common(doc, start, start + len(word), "PERSON"), word
+    start = text.index("Harriers")
+    assert not _a_word_the_parser_reads_as_common(doc, start, start + len("Harriers"), "ORG")
+    names = resolve(nlp, "The pro-Western bloc met the Kenyan delegation in Nairobi.")
+    assert "pro-Western" not in names

@@ -306,8 +306,22 @@ def _model_mentions(doc, text: str, sent_starts: list[int]) -> list[Mention]:
                 "PRODUCT",
             ):
                 continue
+            if label == "NORP" and surface[:1].islower():
+                continue  # "pro-Western", "anti-Semitism": a stance, not a people
+            if _a_word_the_parser_reads_as_common(doc, start, end, label):
+                continue
             mentions.append(Mention(start, end, label, _sentence_index(sent_starts, start)))
     return mentions
+
+
+def _a_word_the_parser_reads_as_common(doc, start: int, end: int, label: str) -> bool:
+    """A one-word span the tagger reads as a verb, an adverb or a common noun ("Televised",
+    "Nationally,", "Schedule") is a capitalised word, not a name. Peoples are adjectives
+    ("Afghan") and stay."""
+    span = doc.char_span(start, end)
+    if span is None or len(span) != 1 or label in ("NORP",):
+        return False
+    return span[0].pos_ in ("VERB", "ADV") or span[0].tag_ == "NN"  # a plural may be a team
 
 
 def _group_name_mentions(doc, text: str, sent_starts: list[int]) -> list[Mention]:
