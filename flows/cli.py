@@ -13,7 +13,7 @@ os.environ.setdefault("DO_NOT_TRACK", "1")  # no telemetry calls: there is no ne
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 os.environ.setdefault("PREFECT_LOGGING_TO_API_ENABLED", "false")
 # A cold temporary API (new PREFECT_HOME, its database migrated) can take well over Prefect's
-# default 20 s on a busy 2-core machine.
+# default start-up timeout on a busy small machine.
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 
@@ -84,9 +84,9 @@ class _ApiUnavailable(Exception):
 def _prefect_api():
     """A Prefect API for this run. With `PREFECT_API_URL` set, that server. Otherwise a private
     one, as Prefect's temporary server would be (its SQLite database in PREFECT_HOME, no
-    scheduler, no UI), but started first thing, as a subprocess, so that its start-up (~5 s on
-    this 2-core machine with an existing PREFECT_HOME, ~15 s with a new one, whose database is
-    created) overlaps this process importing the pipeline; stopped at the end. Yields a function
+    scheduler, no UI), but started first thing, as a subprocess, so that its start-up (seconds,
+    more with a new PREFECT_HOME, whose database is created) overlaps this process importing the
+    pipeline; stopped at the end. Yields a function
     that returns once the API answers, or raises _ApiUnavailable saying why it does not."""
     if os.environ.get("PREFECT_API_URL"):
         url = os.environ["PREFECT_API_URL"]
@@ -136,7 +136,7 @@ def _prefect_api():
 
 def _import_flow_engine() -> None:
     """What Prefect imports only once the flow starts (its flow engine; FastAPI's encoder, for the
-    flow's parameters, ~0.3 s), imported while this process waits for the API anyway."""
+    flow's parameters), imported while this process waits for the API anyway."""
     try:
         import fastapi.encoders  # noqa: F401
         import prefect.flow_engine  # noqa: F401
@@ -147,7 +147,7 @@ def _import_flow_engine() -> None:
 def _without_heartbeats(flow, **parameters):
     """`flow` run without flow-run heartbeats, on a private API: they let a server's services
     notice a crashed run, and this API has no services and ends with the run. Prefect joins the
-    heartbeat thread as a flow ends, and that thread sleeps in one-second steps: ~0.5 s a run."""
+    heartbeat thread as a flow ends, and that thread sleeps in one-second steps."""
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
     with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
@@ -207,8 +207,8 @@ def _run_pipeline(db: str, refs: list | None = None, **parameters) -> int:
     recorded and summed up without Prefect or workers; and when the run (or a rebuild, by the
     documents it re-derives) will have a process pool, the process that its workers are forked
     from starts loading while Prefect's API starts."""
-    # the API first, before this process imports DuckDB, polars and the pipeline (~2 s), so that
-    # its start-up overlaps theirs
+    # the API first, before this process imports DuckDB, polars and the pipeline, so that its
+    # start-up overlaps theirs
     private_api = not os.environ.get("PREFECT_API_URL")
     with _prefect_api() as api_ready:
         from flows.runners import start_worker_template
@@ -448,7 +448,7 @@ def main(argv: list[str] | None = None) -> int:
 def entry_point() -> None:
     """The `wirehouse` command: `main`, then, when the command ran on its own private Prefect
     API, the process ends without the interpreter's teardown (joining Prefect's client threads and
-    freeing the heap took ~1.5 s of every run, 15% of an incremental one). By then the warehouse
+    freeing the heap was a sizeable share of an incremental run). By then the warehouse
     is closed and that API stopped: Prefect's exit handlers could only address a server that is
     gone. With PREFECT_API_URL set they run as usual."""
     import logging

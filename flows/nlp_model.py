@@ -2,9 +2,9 @@
 
 Four stock parts are given a faster way to the same result (`fast_components`); tests compare
 the results with the stock ones:
-- the model's matrix products: numpy's BLAS instead of thinc's default, BLIS, which runs the
-  shapes spaCy multiplies at ~55 GFLOP/s here against OpenBLAS's ~100 on one core (the tok2vec
-  layers went from 27 to 18 ms a page, spaCy as a whole ~17% faster, same annotations);
+- the model's matrix products: numpy's BLAS instead of thinc's default, BLIS, which ran the
+  shapes spaCy multiplies at about half OpenBLAS's speed on the AMD EPYC measured (same
+  annotations; figures in docs/decisions/);
 - the maxout and layer-norm layers of the token-to-vector networks (the pipeline's own and
   NER's): when annotating they skip what only training needs (`inference_forwards`);
 - the attribute ruler: its Matcher over ~180 one-token patterns, then a Span and a Token per
@@ -407,8 +407,8 @@ INFERENCE_FORWARDS = {maxout.forward: _maxout_for_inference, layernorm.forward: 
 
 def inference_forwards(models) -> int:
     """Gives every maxout and layer-norm layer of the thinc `models` the forward above: in the
-    pipeline's two token-to-vector networks they were ~60% of the time (thinc's maxout op alone
-    1.1 ms per layer on a page, 10 layers). Training (is_train=True) still runs thinc's own.
+    pipeline's two token-to-vector networks they were most of the time (thinc's maxout also
+    records, for the gradient, which piece won). Training (is_train=True) still runs thinc's own.
     Returns how many layers were changed."""
     changed = 0
     for model in models:

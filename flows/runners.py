@@ -71,8 +71,8 @@ def keep_one_api_client() -> None:
     """Makes every task run in this worker use one Prefect API client, kept for the worker's life.
 
     Each task run in a pool worker otherwise builds its own clients, and each client a TLS context
-    that parses certifi's ~150 CA certificates (~50 ms here) even for a plain-HTTP API: 78 of them
-    in a 600-page run, ~4 s of the workers' CPU. An open `SyncClientContext` is Prefect's own way
+    that parses certifi's CA certificates even for a plain-HTTP API, dozens of them in a run. An
+    open `SyncClientContext` is Prefect's own way
     to share one: `get_client` returns its client. Only when the API's address is known in this
     process: with none, creating a client would start a temporary API of its own."""
     from prefect.context import SyncClientContext
@@ -89,7 +89,7 @@ WORKER_TEMPLATE = "flows.worker_template"
 def start_worker_template() -> None:
     """Starts, in the background, the process that the `process` runner's workers are forked
     from (multiprocessing's fork server, preloading `flows.worker_template`): it imports and warms
-    what a worker needs once, ~6 s of CPU, instead of each spawned worker doing it all over as the
+    what a worker needs once, instead of each spawned worker doing it all over as the
     run's work begins. The CLI starts it with Prefect's API, whose start-up leaves a core free.
     Returns at once; a pool entered later forks its workers as soon as the template is ready.
     Does nothing where there is no fork server (Windows)."""

@@ -3,7 +3,7 @@ run with nothing to do end before Prefect starts.
 
 No Prefect here, and DuckDB and polars only once a warehouse is opened: the CLI asks
 `may_be_up_to_date` first thing, before it starts the workers' template, which should not wait
-the ~0.5 s they take to import."""
+for their import."""
 
 from __future__ import annotations
 
@@ -146,7 +146,7 @@ def up_to_date_run(
 
     Nothing to do: every input is local (a file or a WARC record) and the warehouse holds its
     bytes under this pipeline version. The CLI asks before Prefect has started, so that such a
-    run costs reading and hashing the inputs, not Prefect's start-up (~7 s) and the workers'.
+    run costs reading and hashing the inputs, not Prefect's start-up and the workers'.
     URLs always go to the flow: only a (conditional) fetch tells whether a page changed. Reads a
     batch at a time and stops at the first batch holding anything new, so a first run pays for
     hashing one batch."""

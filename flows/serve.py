@@ -47,7 +47,7 @@ def start_private_api(port: int, log_path: Path) -> subprocess.Popen:
     `log_path`; it ends when this process does.
 
     Started the way Prefect starts its own temporary server, uvicorn on Prefect's app factory,
-    rather than through `prefect server start`, whose command line imports ~0.7 s of modules the
+    rather than through `prefect server start`, whose command line imports modules the
     API does not need: a sixth of the server's start-up, paid by every run."""
     settings = {
         "PREFECT__SERVER_FINAL": "1",  # the app factory's own switches, as Prefect's temporary server sets them
@@ -58,8 +58,8 @@ def start_private_api(port: int, log_path: Path) -> subprocess.Popen:
         "PREFECT_SERVER_LOGGING_LEVEL": "ERROR",
         # No block types written to its database: a run uses no blocks. Checking whether they are
         # written already means importing every installed Prefect collection to hash their blocks,
-        # prefect-dask and with it Dask (~0.5 CPU-s each start); writing them into a new
-        # PREFECT_HOME's database, ~2-3 s more. A `prefect server` started later registers them.
+        # prefect-dask and with it Dask, at each start; writing them into a new PREFECT_HOME's
+        # database costs more still. A `prefect server` started later registers them.
         "PREFECT_API_BLOCKS_REGISTER_ON_START": "false",
         "PREFECT_MEMOIZE_BLOCK_AUTO_REGISTRATION": "false",
     }

@@ -39,14 +39,13 @@ class Settings(BaseSettings):
         default_factory=lambda: os.cpu_count() or 1, ge=1, description="worker processes (process and dask)"
     )
     # a worker's memory only ever reaches a new high (the longest texts it has parsed, the strings
-    # spaCy has learnt), so a long run's workers ended ~80 MiB above a short run's; a fresh one is
-    # forked from the warm template (every 4 tasks made a 2,000-page run ~8% slower, every 8 no
-    # slower than run-to-run noise)
+    # spaCy has learnt), so a long run's workers grow past a short run's; a fresh one is forked
+    # from the warm template (more often than every 8 tasks made long runs slower)
     worker_max_tasks: int = Field(
         8, ge=0, description="tasks a process-pool worker runs before a fresh one replaces it (0: never)"
     )
-    # spaCy's working memory grows with the texts in a batch (a worker's peak over a 25-article
-    # task: 417 MiB more at 32 texts, ~100 MiB at 4) while its speed on CPU barely changes
+    # spaCy's working memory grows with the texts in a batch (about four times as much at 32 texts
+    # as at 4) while its speed on CPU barely changes
     nlp_batch_size: int = Field(4, ge=1, description="texts per nlp.pipe batch")
     max_document_bytes: int = Field(10 * 2**20, ge=1, description="raw pages larger than this are rejected")
     max_inflated_bytes: int = Field(

@@ -342,10 +342,9 @@ def compaction_deferred(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     updates, or a later run's) merges that table's recent row groups, once.
 
     With vacuum on, every checkpoint merged the new rows into the table's last row group,
-    rewriting all of it: in a replay of a 2,000-page warehouse's loads, DuckDB's memory at a
-    checkpoint rose to ~250 MiB (the kept raw pages, mostly), growing with the warehouse until a
-    group holds 122,880 rows; deferred, it stays at ~110 MiB. A DuckLake has no checkpoints:
-    nothing to defer."""
+    rewriting all of it, so DuckDB's memory at a checkpoint grew with the warehouse (the kept raw
+    pages, mostly) until a group holds 122,880 rows; deferred, it stays flat. A DuckLake has no
+    checkpoints: nothing to defer."""
     if is_ducklake(con):
         yield
         return
@@ -377,8 +376,8 @@ def known_articles(
 
 def keys_frame(values: list[str]) -> pl.DataFrame:
     """Values to look up, as a one-column frame a query reads by its variable's name. A Python list
-    bound as a query parameter costs ~0.15 ms an element to convert (7-9 ms for a batch's 50
-    keys, 60 ms for 500); a frame costs the same ~3 ms whatever its length."""
+    bound as a query parameter is converted element by element, a cost that grows with the list;
+    a frame costs the same whatever its length."""
     return pl.DataFrame({"key": values}, schema={"key": pl.String})
 
 
@@ -505,8 +504,8 @@ def release_freed_memory() -> bool:
 
     DuckDB's jemalloc keeps freed pages for reuse and returns them only as later allocations in
     the same arena age them out, so a run's loads (the kept raw pages above all) left freed
-    memory piling up in the flow's process: +270 MiB over 2,000 pages, then flat after a purge
-    per batch. The purge takes about a millisecond."""
+    memory piling up in the flow's process, growing with the run; after a purge per batch it
+    stays flat. The purge is cheap."""
     mallctl = _duckdb_mallctl()
     if mallctl is None:
         return False

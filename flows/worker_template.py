@@ -3,9 +3,8 @@ server, before any worker exists (see `flows.runners.start_worker_template`).
 
 Importing this module loads and warms everything a worker needs, so that each worker forked
 from it starts with the spaCy model loaded and the lazy caches of its libraries filled instead
-of paying for them itself: Prefect's task engine and the pipeline's modules (~2 s of imports),
-the spaCy model (~1.5 s), the rules' place names (~0.35 s), py3langid's model (~0.6 s) and
-dateparser's English patterns, which htmldate's date search compiles on first use. With spawned
+of paying for them itself: Prefect's task engine and the pipeline's modules, the spaCy model,
+the rules' place names, py3langid's model and dateparser's English patterns, which htmldate's date search compiles on first use. With spawned
 workers each of them paid all of it, at once, just as the run's work began.
 
 Nothing here may stop the fork server: a failure is logged and the workers load what is
@@ -32,11 +31,10 @@ def _warm() -> None:
     detect_language("A sentence long enough for the language model to be loaded and used once.")
     from htmldate.extractors import get_external_parser
 
-    # English only (~0.2 s): every locale (a string none reads) took ~2.3 s of CPU here, during the
-    # start-up the template shares both cores for with Prefect's API and the CLI, the last of the
-    # three to finish, while htmldate reaches dateparser on few pages (1 in 300 of the bench's),
-    # those with no date in their metadata that its own patterns cannot read. A worker that meets
-    # a date in another language compiles the other locales then, once.
+    # English only: compiling every locale costs the start-up ten times as much CPU, while
+    # htmldate reaches dateparser on few pages (those with no date in their metadata that its own
+    # patterns cannot read). A worker that meets a date in another language compiles the other
+    # locales then, once. Measurements: docs/performance.md.
     get_external_parser().get_date_data("5 March 2019")
 
 

@@ -16,10 +16,10 @@ ANALYSIS_ERRORS = {"article_id": pl.String, "reason": pl.String}
 
 
 # The parser advances all the docs of its batch a step at a time, scoring their states in one
-# matrix product, so it is cheaper per doc on a larger batch (21 ms a page at 16 against 25 at 4);
-# the layers before it are cheapest on small ones (tok2vec: 17.5 ms a page at 4, 36 at 64).
-# Not larger: the parser first computes ~1.3 KB of features per token of its batch, and a batch
-# of 64 long articles held ~100 MiB more at its peak than 16, for no further gain measured.
+# matrix product, so it is cheaper per doc on a larger batch; the layers before it are cheapest
+# on small ones. Not larger: the parser first computes its features for every token of its
+# batch, so a batch of 64 long articles held more memory at its peak, for no further gain
+# (figures: docs/architecture.md).
 # A doc's annotations do not depend on the batch it was in.
 PARSER_BATCH_SIZE = 16
 

@@ -84,8 +84,8 @@ def _cities() -> frozenset[str]:
 
 
 def load_place_names() -> None:
-    """Reads the country and city tables now instead of on the first name looked up (the cities,
-    ~0.3 s): for a process that is about to look names up, such as a worker or the link step."""
+    """Reads the country and city tables now instead of on the first name looked up (the cities
+    take a noticeable moment): for a process that is about to look names up, such as a worker or the link step."""
     _countries()
     _cities()
 

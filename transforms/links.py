@@ -81,7 +81,7 @@ MINHASH_SEED = 7
 
 
 # MinHash and its LSH index as datasketch 2.0 makes them (MinHash with scheme "affine32",
-# MinHashLSH), here in a few lines of numpy: importing datasketch imports scipy, ~2 s of the
+# MinHashLSH), here in a few lines of numpy: importing datasketch imports scipy, seconds of the
 # link step's process each run, for the one integral that sets the index's bands (lsh_bands).
 # tests/test_links.py checks signatures, bands and candidates against datasketch's own.
 

@@ -29,7 +29,7 @@ def tokens_with(
     if not len(doc) or not (lemmas or forms or deps):
         return []
     # imported here: the link step imports this module (through the entity rules' name keys) in
-    # the flow's own process, which never parses and so need not import spaCy (~1 s)
+    # the flow's own process, which never parses and so need not import spaCy
     from spacy.attrs import DEP, LEMMA, LOWER
 
     columns = doc.to_array([LEMMA, LOWER, DEP])
