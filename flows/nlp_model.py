@@ -1,7 +1,10 @@
 """The one place the spaCy pipeline is loaded: once per worker process, then passed to transforms.
 
 Four stock parts are given a faster way to the same result (`fast_components`); tests compare
-the results with the stock ones:
+the results with the stock ones. They reach into spaCy's and thinc's internals, so they apply
+only to the versions they were tested with (`TESTED_VERSIONS`) and while the setting
+`fast_nlp` is on; otherwise the stock pipeline runs, with one log line saying why
+(docs/decisions/spacy-accelerations.md):
 - the model's matrix products: numpy's BLAS instead of thinc's default, BLIS, which ran the
   shapes spaCy multiplies at about half OpenBLAS's speed on the AMD EPYC measured (same
   annotations; figures in docs/decisions/);
@@ -13,8 +16,10 @@ the results with the stock ones:
   depends only on its form, part of speech and morphology.
 """
 
+import logging
 import re
 from functools import lru_cache
+from importlib import metadata
 
 import numpy as np
 import spacy
@@ -27,6 +32,37 @@ from thinc.layers import layernorm, maxout
 from threadpoolctl import threadpool_limits
 
 from transforms.tokens import strings_passing
+
+log = logging.getLogger("wirehouse.nlp")
+
+# The versions whose internals the accelerations were written and tested against.
+TESTED_VERSIONS = {"spacy": "3.8.7", "thinc": "8.3.11"}
+
+
+def installed_versions() -> dict[str, str]:
+    out = {}
+    for name in TESTED_VERSIONS:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "absent"
+    return out
+
+
+def accelerations_apply(wanted: bool, installed: dict[str, str]) -> bool:
+    """True when the accelerations are wanted and `installed` holds the tested versions; logs one
+    line when a version differs, since the stock path then runs."""
+    if not wanted:
+        return False
+    differ = {name: v for name, v in installed.items() if TESTED_VERSIONS.get(name) != v}
+    if differ:
+        log.warning(
+            "spaCy accelerations off: tested with %s, installed %s; the stock pipeline runs",
+            ", ".join(f"{n} {TESTED_VERSIONS[n]}" for n in differ),
+            ", ".join(f"{n} {v}" for n, v in differ.items()),
+        )
+        return False
+    return True
 
 
 @Language.component("paragraph_sentences")
@@ -421,12 +457,19 @@ def inference_forwards(models) -> int:
 
 
 @lru_cache(maxsize=2)
-def load_nlp(model_name: str, fast_components: bool = True) -> Language:
+def load_nlp(model_name: str, fast_components: bool | None = None) -> Language:
     """The named spaCy pipeline with the components wirehouse needs.
 
     NER feeds entities; the parser feeds claims and events (speaker, content, actor, target);
     the lemmatizer gives the lexicon keys. Paragraph breaks are made sentence breaks before parsing.
+    `fast_components`: the accelerations; by default the setting `fast_nlp`, and in either case
+    only on the tested versions.
     """
+    if fast_components is None:
+        from flows.settings import Settings
+
+        fast_components = Settings().fast_nlp
+    fast_components = accelerations_apply(fast_components, installed_versions())
     if fast_components:
         # One BLAS thread: a run's parallelism is a worker process per core, and BLAS threads
         # on top made two workers fight over both cores (spaCy ~1.8x slower, measured).

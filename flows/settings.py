@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     # spaCy's working memory grows with the texts in a batch (about four times as much at 32 texts
     # as at 4) while its speed on CPU barely changes
     nlp_batch_size: int = Field(4, ge=1, description="texts per nlp.pipe batch")
+    fast_nlp: bool = Field(
+        True, description="spaCy's accelerations (same annotations; on the tested spaCy and thinc only)"
+    )
     max_document_bytes: int = Field(10 * 2**20, ge=1, description="raw pages larger than this are rejected")
     max_inflated_bytes: int = Field(
         50 * 2**20, ge=1, description="a .gz page that inflates past this is rejected"

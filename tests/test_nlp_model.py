@@ -193,3 +193,26 @@ def test_inference_layers_train_as_thincs_own():
         _, no_gradient = fast(X, is_train=False)
         with pytest.raises(ValueError, match="is_train=False"):
             no_gradient(dY)
+
+
+def test_accelerations_apply_only_when_wanted_and_on_the_tested_versions(caplog):
+    from flows.nlp_model import TESTED_VERSIONS, accelerations_apply
+
+    assert accelerations_apply(True, dict(TESTED_VERSIONS))
+    assert not accelerations_apply(False, dict(TESTED_VERSIONS))
+    with caplog.at_level("WARNING", logger="wirehouse.nlp"):
+        assert not accelerations_apply(True, {**TESTED_VERSIONS, "spacy": "9.9.9"})
+    assert "spacy 9.9.9" in caplog.text and "stock pipeline" in caplog.text
+
+
+def test_fast_nlp_off_loads_the_stock_pipeline(monkeypatch):
+    from flows.nlp_model import load_nlp
+    from flows.settings import Settings
+
+    monkeypatch.setenv("WIREHOUSE_FAST_NLP", "false")
+    load_nlp.cache_clear()
+    nlp = load_nlp(Settings().spacy_model)
+    try:
+        assert "attribute_ruler" in nlp.pipe_names and "table_attribute_ruler" not in nlp.pipe_names
+    finally:
+        load_nlp.cache_clear()
