@@ -19,7 +19,6 @@ only to the versions they were tested with (`TESTED_VERSIONS`) and while the set
 import logging
 import re
 from functools import lru_cache
-from importlib import metadata
 
 import numpy as np
 import spacy
@@ -31,6 +30,7 @@ from thinc.api import use_ops
 from thinc.layers import layernorm, maxout
 from threadpoolctl import threadpool_limits
 
+from flows.version import installed
 from transforms.tokens import strings_passing
 
 log = logging.getLogger("wirehouse.nlp")
@@ -40,13 +40,7 @@ TESTED_VERSIONS = {"spacy": "3.8.7", "thinc": "8.3.11"}
 
 
 def installed_versions() -> dict[str, str]:
-    out = {}
-    for name in TESTED_VERSIONS:
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            out[name] = "absent"
-    return out
+    return {name: installed(name) for name in TESTED_VERSIONS}
 
 
 def accelerations_apply(wanted: bool, installed: dict[str, str]) -> bool:

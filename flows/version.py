@@ -40,7 +40,7 @@ def code_digest(root: Path, paths: tuple[str, ...] = OUTPUT_CODE) -> str:
     return digest.hexdigest()
 
 
-def _installed(distribution: str) -> str:
+def installed(distribution: str) -> str:
     try:
         return metadata.version(distribution)
     except metadata.PackageNotFoundError:
@@ -49,7 +49,7 @@ def _installed(distribution: str) -> str:
 
 def model_version(model_name: str) -> str:
     """The installed version of the spaCy model package `model_name` ("absent" if none)."""
-    return _installed(model_name.replace("_", "-"))
+    return installed(model_name.replace("_", "-"))
 
 
 @lru_cache(maxsize=8)
@@ -59,7 +59,7 @@ def pipeline_version(spacy_model: str, max_text_chars: int) -> str:
     parts = [
         code_digest(PROJECT_ROOT),
         f"model={spacy_model}=={model_version(spacy_model)}",
-        *(f"{name}=={_installed(name)}" for name in OUTPUT_LIBRARIES),
+        *(f"{name}=={installed(name)}" for name in OUTPUT_LIBRARIES),
         f"max_text_chars={max_text_chars}",
     ]
     return f"{RELEASE}+{hashlib.sha256(chr(10).join(parts).encode()).hexdigest()[:12]}"

@@ -553,6 +553,8 @@ def failed_audits(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 
 def entity_neighbours(con: duckdb.DuckDBPyConnection, pairs: list[tuple[str, str]]) -> pl.DataFrame:
     """entity_id, neighbour_id: the entities named in an article beside each entity of `pairs`."""
+    if not pairs:
+        return pl.DataFrame(schema={"entity_id": pl.String, "neighbour_id": pl.String})
     ids = pl.DataFrame(
         {"entity_id": sorted({x for pair in pairs for x in pair})}, schema={"entity_id": pl.String}
     )

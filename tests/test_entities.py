@@ -183,13 +183,7 @@ def test_word_occurrences_are_the_word_boundary_regex_matches(text, surface):
 
 def mentions_in(text: str, spans: list[tuple[str, str]]) -> list:
     """Mentions of the given (surface, model label) pairs, at their first occurrence each."""
-    from transforms.entities import Mention
-
-    out = []
-    for surface, label in spans:
-        start = text.index(surface)
-        out.append(Mention(start, start + len(surface), label, 0))
-    return out
+    return [at(text, surface, label) for surface, label in spans]
 
 
 def test_a_facility_or_company_word_at_a_names_end_decides_its_type():
@@ -210,9 +204,7 @@ def test_a_plural_name_after_the_is_a_team_in_every_mention():
 
     text = "The Harriers beat the Colliers. Colliers fans left early. The Afghans watched."
     mentions = mentions_in(text, [("Harriers", "PERSON"), ("Colliers", "PERSON"), ("Afghans", "NORP")])
-    mentions.append(mentions_in(text[30:], [("Colliers", "PERSON")])[0])
-    mentions[-1].start += 30
-    mentions[-1].end += 30
+    mentions.append(at(text, "Colliers", "PERSON", 1))
     _teams_named_with_the(text, mentions)
     # a people after "the" is left to the demonym rule
     assert [m.label for m in mentions] == ["ORG", "ORG", "NORP", "ORG"]
@@ -222,10 +214,7 @@ def test_a_surname_the_model_typed_an_organisation_is_the_person():
     from transforms.entities import _surnames_are_people
 
     text = "Julian Marsh was freed. Marsh said he would appeal."
-    mentions = mentions_in(text, [("Julian Marsh", "PERSON")])
-    mentions += mentions_in(text[20:], [("Marsh", "ORG")])
-    mentions[-1].start += 20
-    mentions[-1].end += 20
+    mentions = [at(text, "Julian Marsh", "PERSON"), at(text, "Marsh", "ORG", 1)]
     _surnames_are_people(text, mentions)
     assert mentions[-1].label == "PERSON"
 

@@ -319,7 +319,7 @@ def _a_word_the_parser_reads_as_common(doc, start: int, end: int, label: str) ->
     "Nationally,", "Schedule") is a capitalised word, not a name. Peoples are adjectives
     ("Afghan") and stay."""
     span = doc.char_span(start, end)
-    if span is None or len(span) != 1 or label in ("NORP",):
+    if span is None or len(span) != 1 or label == "NORP":
         return False
     return span[0].pos_ in ("VERB", "ADV") or span[0].tag_ == "NN"  # a plural may be a team
 
@@ -429,9 +429,10 @@ REPORTING_LEMMAS = frozenset(row[0] for row in table("reporting_verbs"))
 def _speaking_words(doc) -> set[str]:
     """Proper nouns the text makes the subject of a reporting verb ("Rondo said")."""
     return {
-        t.text
-        for t in doc
-        if t.dep_ == "nsubj" and t.pos_ == "PROPN" and t.head.lemma_.lower() in REPORTING_LEMMAS
+        child.text
+        for i in tokens_with(doc, lemmas=REPORTING_LEMMAS)
+        for child in doc[i].children
+        if child.dep_ == "nsubj" and child.pos_ == "PROPN"
     }
 
 
@@ -492,9 +493,8 @@ def _places_named_after_in(text: str, mentions: list[Mention]) -> None:
 
 def _surnames_are_people(text: str, mentions: list[Mention]) -> None:
     """A lone word the model typed an organisation, a people or a place (not a country), that
-    is the surname of a person
-    the article names in full ("Julian Assange" ... "Assange said", "Lt. Matt Harris" ...
-    "Harris said"), is that person."""
+    is the surname of a person the article names in full ("Julian Assange" ... "Assange said",
+    "Lt. Matt Harris" ... "Harris said"), is that person."""
     surnames = set()
     for m in mentions:
         words = text[m.start : m.end].split()

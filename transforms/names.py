@@ -20,7 +20,7 @@ MIN_SHORT_FIRST_NAME = 3  # "Pat" for "Patrick"; "Al" for "Albert" is too often 
 
 def name_words(name: str) -> list[str]:
     """The folded words of a name, without punctuation at their edges."""
-    return [w.strip(".,") or w for w in fold(name).split() if w.strip(".,")]
+    return [w.strip(".,") for w in fold(name).split() if w.strip(".,")]
 
 
 def person_words(name: str) -> list[str]:
@@ -44,7 +44,7 @@ def person_key(name: str) -> str:
 def org_key(name: str) -> str:
     """An organisation's comparison form: "Justice Department" and "Department of Justice"
     (with or without "the") have one key."""
-    words = [w for w in name_words(name)]
+    words = name_words(name)
     if words and words[0] == "the":
         words = words[1:]
     if len(words) >= 2 and words[-1] in INVERTIBLE_HEADS and "of" not in words:
