@@ -43,8 +43,8 @@ bench: setup
 	@$(VENV)/bin/python bench/bench.py $(BENCH_ARGS)
 
 lint: setup
-	@$(VENV)/bin/ruff check flows transforms tests bench
-	@$(VENV)/bin/ruff format --check flows transforms tests bench
+	@$(VENV)/bin/ruff check flows transforms nlp tests bench
+	@$(VENV)/bin/ruff format --check flows transforms nlp tests bench
 	@$(VENV)/bin/sqlfluff lint sql --disable-progress-bar --nocolor
 
 clean:

@@ -16,7 +16,7 @@ import altair as alt
 import polars as pl
 
 from flows.reports import report_sql, set_parameters
-from flows.warehouse import open_warehouse
+from flows.warehouse.connect import open_warehouse
 from transforms.gazetteer import geocoded_places
 
 LAND = Path(__file__).resolve().parent / "assets" / "land-110m.json"

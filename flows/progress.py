@@ -59,3 +59,9 @@ class RunProgress:
         if self.progress is not None:
             self.progress.stop()
             self.progress = None
+
+    def update(self, done: int, total: int, stage: str) -> None:
+        """Documents done of `total` known so far, and the stage the run is in."""
+        self.total(total)
+        self.done(done)
+        self.stage(stage)

@@ -7,7 +7,7 @@ from pathlib import Path
 import polars as pl
 
 from flows.settings import SQL_DIR
-from flows.warehouse import open_warehouse
+from flows.warehouse.connect import open_warehouse
 
 REPORTS_DIR = SQL_DIR / "reports"
 FORMATS = ("table", "csv", "json", "parquet")

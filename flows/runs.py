@@ -11,12 +11,12 @@ import uuid
 from collections import Counter
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from flows.settings import Settings
 from flows.sources import LOCAL_KINDS, DocumentRef, read_local
 from flows.version import settings_version
+from flows.warehouse.location import parse_location
 from transforms.ids import content_hash
 
 if TYPE_CHECKING:
@@ -82,7 +82,7 @@ def finish_run(
 ) -> dict:
     """The run summary (what it did, the warehouse's row counts, failed audits), recorded as the
     end of its pipeline_run row."""
-    from flows.warehouse import failed_audits
+    from flows.warehouse.audits import failed_audits
 
     counts = {
         t: con.execute(f"select count(*) from {t}").fetchone()[0]
@@ -126,16 +126,12 @@ def finish_run(
 def may_be_up_to_date(db: str, refs: list[DocumentRef], reprocess: bool = False) -> bool:
     """Whether a run over `refs` might have nothing to do, from what is known without reading
     them: every input local, the warehouse already there, reprocessing not asked for."""
-    return bool(refs) and not reprocess and all(ref.kind in LOCAL_KINDS for ref in refs) and _may_exist(db)
-
-
-def _may_exist(db: str) -> bool:
-    """Whether the warehouse `db` may hold anything: its file, or its DuckLake's local catalog
-    file, exists (a PostgreSQL catalog cannot be told without connecting)."""
-    catalog = db.removeprefix("ducklake:")
-    if catalog == db:
-        return Path(db).exists()
-    return catalog.startswith("postgres:") or Path(catalog.removeprefix("sqlite:")).expanduser().exists()
+    return (
+        bool(refs)
+        and not reprocess
+        and all(ref.kind in LOCAL_KINDS for ref in refs)
+        and parse_location(db).may_exist()
+    )
 
 
 def up_to_date_run(
@@ -150,7 +146,8 @@ def up_to_date_run(
     URLs always go to the flow: only a (conditional) fetch tells whether a page changed. Reads a
     batch at a time and stops at the first batch holding anything new, so a first run pays for
     hashing one batch."""
-    from flows.warehouse import known_documents, open_warehouse
+    from flows.warehouse.connect import open_warehouse
+    from flows.warehouse.lookups import known_documents
 
     settings = Settings(db=db, **({"batch_size": batch_size} if batch_size else {}))
     if not may_be_up_to_date(db, refs, settings.reprocess):
@@ -189,7 +186,7 @@ def up_to_date_run(
 def kept_document_count(db: str) -> int:
     """How many documents `wirehouse rebuild` re-derives from the warehouse at `db`: those whose
     raw bytes it keeps. Read on a connection of its own, closed before the run opens `db`."""
-    from flows.warehouse import open_warehouse
+    from flows.warehouse.connect import open_warehouse
 
     with open_warehouse(db, read_only=True) as con:
         return con.execute(

@@ -8,12 +8,9 @@ runner starts them, one at a time per deployment (its concurrency limit).
 
 import os
 import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
-from flows.runners import die_with_parent
+from flows.runtime.prefect_api import start_local_server, stop, wait_until_healthy
 
 
 def deployment_specs(prefect_yaml: Path) -> list[dict]:
@@ -27,88 +24,6 @@ def deployment_specs(prefect_yaml: Path) -> list[dict]:
     if not specs:
         raise ValueError(f"{prefect_yaml} declares no deployments")
     return specs
-
-
-def start_local_server(port: int, log_path: Path, *options: str) -> subprocess.Popen:
-    """`prefect server start` on loopback with `options`, its output to `log_path`; it ends when
-    this process does."""
-    prefect = Path(sys.executable).parent / "prefect"
-    log = log_path.open("ab")
-    return subprocess.Popen(
-        [str(prefect), "server", "start", "--host", "127.0.0.1", "--port", str(port), *options],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        preexec_fn=die_with_parent,
-    )
-
-
-def start_private_api(port: int, log_path: Path) -> subprocess.Popen:
-    """Prefect's API alone (no background services, no UI) on loopback for one run, its output to
-    `log_path`; it ends when this process does.
-
-    Started the way Prefect starts its own temporary server, uvicorn on Prefect's app factory,
-    rather than through `prefect server start`, whose command line imports modules the
-    API does not need: a sixth of the server's start-up, paid by every run."""
-    settings = {
-        "PREFECT__SERVER_FINAL": "1",  # the app factory's own switches, as Prefect's temporary server sets them
-        "PREFECT__SERVER_WEBSERVER_ONLY": "1",  # no services: nothing is scheduled by a run's API
-        "PREFECT_SERVER_UI_ENABLED": "false",
-        "PREFECT_UI_ENABLED": "false",
-        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-        "PREFECT_SERVER_LOGGING_LEVEL": "ERROR",
-        # No block types written to its database: a run uses no blocks. Checking whether they are
-        # written already means importing every installed Prefect collection to hash their blocks,
-        # prefect-dask and with it Dask, at each start; writing them into a new PREFECT_HOME's
-        # database costs more still. A `prefect server` started later registers them.
-        "PREFECT_API_BLOCKS_REGISTER_ON_START": "false",
-        "PREFECT_MEMOIZE_BLOCK_AUTO_REGISTRATION": "false",
-    }
-    log = log_path.open("ab")
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "--factory",
-            "prefect.server.api.server:create_app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "error",
-            "--lifespan",
-            "on",
-        ],
-        env={**os.environ, **settings},
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        preexec_fn=die_with_parent,
-    )
-
-
-def wait_until_healthy(
-    api_url: str, server: subprocess.Popen | None, timeout: float = 120.0, any_answer: bool = False
-) -> None:
-    """Returns once the API answers its health check (with `any_answer`, answers at all, whatever
-    the status: a hosted API may want its key even for /health); raises RuntimeError if it dies
-    or never answers."""
-    import httpx  # here: the CLI starts the API before importing anything it does not need first
-
-    deadline = time.monotonic() + timeout
-    # one client for every poll: a new one builds a TLS context (the CA bundle read and parsed),
-    # CPU taken from the server that is starting beside it
-    with httpx.Client(timeout=2) as client:
-        while time.monotonic() < deadline:
-            if server is not None and server.poll() is not None:
-                raise RuntimeError(f"the Prefect server exited with code {server.returncode}")
-            try:
-                if client.get(f"{api_url.rstrip('/')}/health").status_code == 200 or any_answer:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
-    raise RuntimeError(f"the Prefect server at {api_url} did not answer within {timeout:.0f} s")
 
 
 def runner_deployments(specs: list[dict]):
@@ -164,8 +79,4 @@ def serve(prefect_yaml: Path, port: int, home: Path) -> None:
         prefect.serve(*runner_deployments(specs), pause_on_shutdown=False, print_starting_message=False)
     finally:
         if server is not None:
-            server.terminate()
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                server.kill()
+            stop(server)

@@ -50,6 +50,11 @@ class Settings(BaseSettings):
     fast_nlp: bool = Field(
         True, description="spaCy's accelerations (same annotations; on the tested spaCy and thinc only)"
     )
+    stock_paths: str = Field(
+        "",
+        description="shortcuts through other libraries' internals to leave off, comma-separated "
+        "(`all` for every one); each also turns itself off on an untested version",
+    )
     max_document_bytes: int = Field(10 * 2**20, ge=1, description="raw pages larger than this are rejected")
     max_inflated_bytes: int = Field(
         50 * 2**20, ge=1, description="a .gz page that inflates past this is rejected"

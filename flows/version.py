@@ -17,7 +17,7 @@ from pathlib import Path
 RELEASE = "0.1.0"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # Source whose every byte can change the rows: paths relative to the project root.
-OUTPUT_CODE = ("transforms", "flows/nlp_model.py")
+OUTPUT_CODE = ("transforms", "nlp")
 # Distributions whose version changes extraction or parsing.
 OUTPUT_LIBRARIES = ("trafilatura", "htmldate", "spacy", "dateparser")
 SKIPPED_PARTS = {"__pycache__"}

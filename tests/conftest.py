@@ -112,8 +112,8 @@ def object_store():
 @pytest.fixture(scope="session")
 def nlp():
     """The configured spaCy pipeline, loaded once (as the flow loads it)."""
-    from flows.nlp_model import load_nlp
     from flows.settings import Settings
+    from nlp.model import load_nlp
 
     return load_nlp(Settings().spacy_model)
 

@@ -102,7 +102,7 @@ def test_a_run_with_nothing_to_do_needs_no_prefect(tmp_path, seed_dir):
 def test_a_flow_on_the_private_api_sends_no_heartbeats():
     from prefect.settings import get_current_settings
 
-    from flows.cli import _without_heartbeats
+    from flows.runtime.prefect_api import without_heartbeats as _without_heartbeats
 
     def heartbeat_frequency():
         return get_current_settings().flows.heartbeat_frequency

@@ -107,7 +107,7 @@ def test_chromium_screenshot_shows_charts(page, tmp_path):
 
 
 def test_empty_warehouse_gives_a_page_that_says_so(prefect_harness, tmp_path):
-    from flows.warehouse import open_warehouse
+    from flows.warehouse.connect import open_warehouse
 
     db = tmp_path / "empty.duckdb"
     with open_warehouse(str(db)):

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import polars as pl
 
-from flows.limits import page_time_limit
+from flows.runtime.limits import page_time_limit
 from tests.conftest import SAMPLES
 from transforms.articles import RAW_SCHEMA, extracted_pages
 

@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from flows.nlp_model import (
+from flows.settings import Settings
+from nlp.model import (
     INFERENCE_FORWARDS,
     TableAttributeMatches,
     TableAttributeRuler,
     TableLemmas,
     load_nlp,
 )
-from flows.settings import Settings
 from transforms.extract import extract_page
 
 SAMPLES = Path(__file__).resolve().parent.parent / "data" / "samples"
@@ -116,7 +116,7 @@ def test_table_attribute_ruler_applies_longer_patterns_in_the_stock_order(nlp, s
 
 
 def test_paragraph_sentences_starts_a_sentence_after_every_line_break(nlp):
-    from flows.nlp_model import paragraph_sentences
+    from nlp.model import paragraph_sentences
 
     texts = _texts() + [
         "a\n\nb",
@@ -172,7 +172,7 @@ def test_inference_layers_train_as_thincs_own():
     import numpy as np
     from thinc.api import LayerNorm, Maxout, NumpyOps
 
-    from flows.nlp_model import inference_forwards
+    from nlp.model import inference_forwards
 
     X = np.random.default_rng(7).standard_normal((50, 12)).astype("float32")
     X[3] = X[3, 0]  # a row of equal values: pieces tie, the variance is 0
@@ -196,7 +196,7 @@ def test_inference_layers_train_as_thincs_own():
 
 
 def test_accelerations_apply_only_when_wanted_and_on_the_tested_versions(caplog):
-    from flows.nlp_model import TESTED_VERSIONS, accelerations_apply
+    from nlp.model import TESTED_VERSIONS, accelerations_apply
 
     assert accelerations_apply(True, dict(TESTED_VERSIONS))
     assert not accelerations_apply(False, dict(TESTED_VERSIONS))
@@ -206,8 +206,8 @@ def test_accelerations_apply_only_when_wanted_and_on_the_tested_versions(caplog)
 
 
 def test_fast_nlp_off_loads_the_stock_pipeline(monkeypatch):
-    from flows.nlp_model import load_nlp
     from flows.settings import Settings
+    from nlp.model import load_nlp
 
     monkeypatch.setenv("WIREHOUSE_FAST_NLP", "false")
     load_nlp.cache_clear()

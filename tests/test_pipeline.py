@@ -7,7 +7,7 @@ from datetime import date
 import duckdb
 import pytest
 
-from flows.pipeline import next_batch_size, wirehouse_pipeline
+from flows.pipeline import wirehouse_pipeline
 from flows.settings import Settings
 from flows.version import settings_version
 
@@ -200,20 +200,3 @@ def test_a_later_article_joins_the_existing_story_and_claim_groups(prefect_harne
     assert stories == {first_story}
     assert all(groups[c] == g for c, g in first_groups.items())  # earlier ids never change
     assert shared > 0  # the new article's claims joined the earlier groups
-
-
-def test_batches_shrink_towards_the_end_so_workers_finish_together():
-    def sizes(documents: int, batch_size: int, workers: int) -> list[int]:
-        out = []
-        while documents:
-            out.append(next_batch_size(documents, batch_size, workers))
-            documents -= out[-1]
-        return out
-
-    run = sizes(600, 50, 2)
-    assert sum(run) == 600 and max(run) == 50
-    assert run[:9] == [50] * 9, "full batches while much is left"
-    assert run[-4:-1] == [8, 8, 8] and run[-1] <= 8, "small ones at the end"
-    assert sizes(4, 50, 2) == [4]
-    assert sizes(5, 2, 2) == [2, 2, 1]
-    assert sizes(30, 50, 1) == [30], "one worker has nobody to wait for: one batch"

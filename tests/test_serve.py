@@ -119,7 +119,7 @@ def test_a_run_triggered_through_the_server_completes(tmp_path, seed_dir):
 def test_a_run_through_a_work_pool_and_worker_completes(tmp_path, seed_dir, monkeypatch):
     """The README's other way: `prefect deploy --all` registers prefect.yaml's deployment to a
     process work pool, and `prefect worker start` runs it (here once, against a private API)."""
-    from flows.serve import start_private_api, wait_until_healthy
+    from flows.runtime.prefect_api import start_private_api, wait_until_healthy
 
     port = free_port()
     api = f"http://127.0.0.1:{port}/api"

@@ -10,16 +10,13 @@ import duckdb
 import polars as pl
 import pytest
 
-from flows.warehouse import (
-    WarehouseError,
-    articles_to_link,
-    fold_duplicate_entities,
-    load_batch,
-    migrate,
-    migrations,
-    open_warehouse,
-    release_freed_memory,
-)
+from flows.warehouse.connect import open_warehouse
+from flows.warehouse.entities import fold_duplicate_entities
+from flows.warehouse.errors import WarehouseError
+from flows.warehouse.load import load_batch
+from flows.warehouse.lookups import articles_to_link
+from flows.warehouse.memory import release_freed_memory
+from flows.warehouse.migrate import migrate, migrations
 from transforms.schemas import ARTICLE, CLAIM, DOCUMENT
 
 
@@ -73,7 +70,7 @@ def test_older_schema_is_migrated_in_place(tmp_path):
 def test_the_growing_tables_lose_their_keys_and_keep_their_rows(tmp_path):
     """Migration 005 on a warehouse made with primary keys: the rows stay, the keys go, and a
     duplicate key is then the key audit's to report."""
-    from flows.warehouse import failed_audits
+    from flows.warehouse.audits import failed_audits
 
     db = tmp_path / "w.duckdb"
     keyed = tmp_path / "keyed"
@@ -110,7 +107,7 @@ def test_deferred_compaction_leaves_a_runs_written_row_groups_alone(tmp_path):
     """A checkpoint during a run's loads writes the new rows as a row group of their own, rather
     than rewriting the table's last row group (its pages, here) with them; the first checkpoint
     after the run merges them again."""
-    from flows.warehouse import compaction_deferred
+    from flows.warehouse.load import compaction_deferred
 
     def row_groups(con) -> list[int]:
         """Rows in each of the raw pages' row groups, in order."""
@@ -276,7 +273,7 @@ def test_a_warehouse_held_by_another_process_names_the_holder(tmp_path):
 
 
 def test_audits_find_dangling_rows(tmp_path):
-    from flows.warehouse import failed_audits
+    from flows.warehouse.audits import failed_audits
 
     with open_warehouse(str(tmp_path / "w.duckdb")) as con:
         assert failed_audits(con) == {}
@@ -314,7 +311,8 @@ _LAKE_WRITER = textwrap.dedent("""
     import sys, time
     from pathlib import Path
     import polars as pl
-    from flows.warehouse import load_batch, open_warehouse
+    from flows.warehouse.connect import open_warehouse
+    from flows.warehouse.load import load_batch
     from tests.test_warehouse import _article, _document
     from transforms.schemas import ARTICLE, DOCUMENT, ENTITY
     lake, writer, go = sys.argv[1], sys.argv[2], Path(sys.argv[3])
@@ -374,7 +372,7 @@ def test_two_runs_load_one_ducklake_at_once(tmp_path, catalog, request, monkeypa
 _LAKE_OPENER = textwrap.dedent("""
     import sys, time
     from pathlib import Path
-    from flows.warehouse import open_warehouse
+    from flows.warehouse.connect import open_warehouse
     lake, go = sys.argv[1], Path(sys.argv[2])
     while not go.exists():
         time.sleep(0.005)
@@ -386,7 +384,7 @@ _LAKE_OPENER = textwrap.dedent("""
 def test_three_runs_create_one_new_ducklake_at_once(tmp_path):
     from pathlib import Path
 
-    from flows.warehouse import migrations
+    from flows.warehouse.migrate import migrations
 
     lake = f"ducklake:sqlite:{tmp_path / 'lake.sqlite'}"
     go = tmp_path / "go"
@@ -415,7 +413,7 @@ def test_three_runs_create_one_new_ducklake_at_once(tmp_path):
 
 
 def test_rows_sharing_an_entity_id_are_folded_into_one(tmp_path):
-    from flows.warehouse import failed_audits
+    from flows.warehouse.audits import failed_audits
 
     with open_warehouse(f"ducklake:{tmp_path / 'lake.ducklake'}") as con:
         con.execute(
@@ -442,7 +440,7 @@ def test_views_are_created_again_only_when_their_files_change(tmp_path):
 
 
 def test_a_merged_entity_hands_its_mentions_and_name_to_the_one_it_joins(tmp_path):
-    from flows.warehouse import merge_entities
+    from flows.warehouse.entities import merge_entities
 
     with open_warehouse(str(tmp_path / "w.duckdb")) as con:
         con.execute(

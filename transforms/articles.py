@@ -69,6 +69,7 @@ def _extract_one(
     now: datetime,
     max_text_chars: int,
     time_limit=nullcontext,
+    replay_metadata: bool = True,
 ) -> dict:
     row = {
         "source_uri": source_uri,
@@ -91,7 +92,7 @@ def _extract_one(
     row["encoding"] = encoding
     try:
         with time_limit():
-            page = extract_page(html, source_uri, now=now)
+            page = extract_page(html, source_uri, now=now, replay_metadata=replay_metadata)
     except PageTooSlow as exc:
         row["reason"] = str(exc)
         return row
@@ -110,15 +111,27 @@ def _extract_one(
 
 
 def extracted_pages(
-    raw: pl.DataFrame, now: datetime, max_text_chars: int = 200_000, time_limit=nullcontext
+    raw: pl.DataFrame,
+    now: datetime,
+    max_text_chars: int = 200_000,
+    time_limit=nullcontext,
+    replay_metadata: bool = True,
 ) -> pl.DataFrame:
     """Each raw document decoded and extracted: article fields, or a `reason` it yielded none.
 
     `time_limit` is a context manager the caller supplies to bound each page's parsing; it raises
-    PageTooSlow to give a page up (the flows module makes one from a timer signal)."""
+    PageTooSlow to give a page up (the flows module makes one from a timer signal).
+    `replay_metadata`: see `extract_page`."""
     rows = [
         _extract_one(
-            r["source_uri"], r["data"], r["reason"], r["header_charset"], now, max_text_chars, time_limit
+            r["source_uri"],
+            r["data"],
+            r["reason"],
+            r["header_charset"],
+            now,
+            max_text_chars,
+            time_limit,
+            replay_metadata,
         )
         for r in raw.iter_rows(named=True)
     ]

@@ -334,19 +334,25 @@ def searched_metadata(tree, default_url: str | None, date_wanted: bool):
     return metadata
 
 
-def _fallback_metadata(tree, meta: dict):
+def _fallback_metadata(tree, meta: dict, replay: bool):
     """trafilatura's metadata search, run only when the page's JSON-LD and meta tags leave a
     field empty: on most pages every field it could give is known already. None when nothing is
-    missing."""
+    missing. With `replay`, `searched_metadata`; else trafilatura's public `extract_metadata`."""
     if all(meta[field] for field in FALLBACK_FIELDS):
         return None
+    if not replay:
+        return trafilatura.extract_metadata(tree, default_url=meta["canonical_url"])
     return searched_metadata(tree, meta["canonical_url"], date_wanted=meta["published"] is None)
 
 
-def extract_page(html: str, source_uri: str, now: datetime | None = None) -> dict:
+def extract_page(
+    html: str, source_uri: str, now: datetime | None = None, replay_metadata: bool = True
+) -> dict:
     """The article in a page: text and metadata, or `text` None with a `reason`.
 
     `now` bounds publication dates: a date more than a day in the future is a page error, not news.
+    `replay_metadata` picks `searched_metadata` over trafilatura's public search (the flow turns
+    it off where trafilatura is not the tested version: the replay calls its module's functions).
     """
     now = now or datetime.now(UTC)
     try:
@@ -368,7 +374,7 @@ def extract_page(html: str, source_uri: str, now: datetime | None = None) -> dic
     if _is_link_list(tree, result.text):
         return {"text": None, "reason": "no article text found (the page is a list of links)"}
     links = link_texts(tree)
-    fallback = _fallback_metadata(tree, meta)
+    fallback = _fallback_metadata(tree, meta, replay_metadata)
     title = _first(meta["title"], fallback and fallback.title)
     text = clean_body(result.text, title, links)
     if len(text.split()) < 5:

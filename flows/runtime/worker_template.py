@@ -1,5 +1,5 @@
 """What the process pool's workers are forked from: imported once, by multiprocessing's fork
-server, before any worker exists (see `flows.runners.start_worker_template`).
+server, before any worker exists (see `flows.runtime.forked_pool.start_worker_template`).
 
 Importing this module loads and warms everything a worker needs, so that each worker forked
 from it starts with the spaCy model loaded and the lazy caches of its libraries filled instead
@@ -18,9 +18,9 @@ import logging
 def _warm() -> None:
     import prefect.task_engine  # noqa: F401  (what a worker runs each task with)
 
-    import flows.pipeline  # noqa: F401  (the tasks a worker is sent refer to it)
-    from flows.nlp_model import load_nlp
+    import flows.tasks  # noqa: F401  (the tasks a worker is sent refer to it)
     from flows.settings import Settings
+    from nlp.model import load_nlp
     from transforms.analysis import analysed_tables  # noqa: F401
     from transforms.extract import detect_language
     from transforms.gazetteer import load_place_names
@@ -29,6 +29,10 @@ def _warm() -> None:
     nlp("Warming up: the minister said on Friday that the talks in Istanbul would resume.")
     load_place_names()  # else read by each worker on its first article that names a place
     detect_language("A sentence long enough for the language model to be loaded and used once.")
+    from flows.runtime.shortcuts import applies
+
+    if not applies("date-parser-warm-up"):
+        return  # each worker then compiles the patterns on its first page that needs them
     from htmldate.extractors import get_external_parser
 
     # English only: compiling every locale costs the start-up ten times as much CPU, while

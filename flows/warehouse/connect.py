@@ -1,0 +1,147 @@
+"""Opening the warehouse: a DuckDB file (waiting for, and naming, another process that holds
+it) or a DuckLake (its extensions loaded from their PyPI packages); migrated when opened for
+writing."""
+
+import re
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from flows.warehouse.core import despite_other_writers, sql_string
+from flows.warehouse.errors import WarehouseError
+from flows.warehouse.location import DUCKLAKE_PREFIX, Location, parse_location
+from flows.warehouse.migrate import migrate
+
+_LOCK_HOLDER = re.compile(r"PID (\d+)")
+
+
+def _connect_with_retry(path: str, read_only: bool, timeout: float) -> duckdb.DuckDBPyConnection:
+    deadline = time.monotonic() + timeout
+    delay = 0.2
+    told = False
+    while True:
+        try:
+            return duckdb.connect(path, read_only=read_only)
+        except duckdb.IOException as exc:
+            message = str(exc)
+            if "lock" not in message.lower():
+                raise WarehouseError(f"cannot open warehouse {path}: {message.splitlines()[0]}") from exc
+            holder = _LOCK_HOLDER.search(message)
+            who = f" (pid {holder.group(1)})" if holder else ""
+            if not told and timeout > 0:
+                print(
+                    f"wirehouse: warehouse {path} is in use by another process{who}; "
+                    f"waiting up to {timeout:.0f} s",
+                    file=sys.stderr,
+                    flush=True,
+                )
+                told = True
+            if time.monotonic() >= deadline:
+                raise WarehouseError(
+                    f"warehouse {path} is in use by another process{who}; waited {timeout:.0f} s. "
+                    "Close the other session, or query a copy made with `wirehouse snapshot`."
+                ) from exc
+            time.sleep(delay)
+            delay = min(delay * 2, 2.0)
+
+
+def _extension(name: str) -> str:
+    """The path of a DuckDB extension shipped as a PyPI package (duckdb-extension-NAME): DuckDB
+    cannot download extensions here, and a path never depends on an extension server."""
+    import importlib
+
+    package = importlib.import_module(f"duckdb_extension_{name}")
+    folder = Path(package.__file__).parent / "extensions" / f"v{duckdb.__version__}"
+    return str(folder / f"{name}.duckdb_extension")
+
+
+def _connect_ducklake(
+    location: Location, read_only: bool, data_path: str | None, lock_timeout: float = 30.0
+) -> duckdb.DuckDBPyConnection:
+    spec, catalog, file = location.spec, location.catalog, location.file
+    data = location.data_path(data_path)
+    if file is not None and read_only and not file.exists():
+        raise WarehouseError(f"no warehouse at {spec}; run `wirehouse run` first")
+    if file is not None and not read_only:
+        _make_parent(file)
+    con = duckdb.connect()
+    try:
+        con.execute(f"load '{sql_string(_extension('ducklake'))}'")
+        if catalog.startswith("sqlite:"):
+            con.execute(f"load '{sql_string(_extension('sqlite_scanner'))}'")
+        elif catalog.startswith("postgres:"):
+            con.execute(f"load '{sql_string(_extension('postgres_scanner'))}'")
+        if data.startswith(("s3://", "gs://", "gcs://", "r2://", "az://", "abfss://", "http")):
+            # credentials, region and endpoint come from the environment as DuckDB reads it
+            # (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION, DUCKDB_S3_ENDPOINT,
+            # DUCKDB_S3_USE_SSL); the URL style has no variable, so it is a setting
+            con.execute(f"load '{sql_string(_extension('httpfs'))}'")
+            url_style = _s3_url_style_setting()
+            if url_style:
+                con.execute(f"set s3_url_style = '{sql_string(url_style)}'")
+        options = f"data_path '{sql_string(data)}'" + (", read_only" if read_only else "")
+        # another run may be creating this lake's catalog, or committing to it: wait our turn,
+        # for the attach and again for `use`, which reads the catalog's latest snapshot
+        despite_other_writers(
+            lambda: con.execute(f"attach '{DUCKLAKE_PREFIX}{sql_string(catalog)}' as lake ({options})"),
+            lock_timeout,
+        )
+        despite_other_writers(lambda: con.execute("use lake"), lock_timeout)
+    except (duckdb.Error, ModuleNotFoundError) as exc:
+        con.close()
+        message = str(exc).splitlines()[0]
+        if "lock" in message.lower():
+            raise WarehouseError(f"warehouse {spec} is in use by another process: {message}") from exc
+        raise WarehouseError(f"cannot open warehouse {spec}: {message}") from exc
+    return con
+
+
+@contextmanager
+def open_warehouse(
+    path: str, read_only: bool = False, lock_timeout: float = 30.0, ducklake_data_path: str | None = None
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to the warehouse, migrated when opened for writing; closed on exit.
+
+    `path` is a DuckDB file, or `ducklake:…` for a DuckLake (see `flows.warehouse.location`),
+    which several processes can write at once when its catalog is SQLite or PostgreSQL."""
+    location = parse_location(path)
+    if location.is_lake:
+        con = _connect_ducklake(
+            location, read_only, ducklake_data_path or _ducklake_data_path_setting(), lock_timeout
+        )
+    else:
+        if not read_only:
+            _make_parent(path)
+        elif not location.may_exist():
+            raise WarehouseError(f"no warehouse at {path}; run `wirehouse run` first")
+        con = _connect_with_retry(path, read_only, lock_timeout)
+    try:
+        if not read_only:
+            migrate(con)
+        yield con
+    finally:
+        con.close()
+
+
+def _make_parent(path: str | Path) -> None:
+    parent = Path(path).expanduser().resolve().parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WarehouseError(f"cannot create the folder for warehouse {path}: {exc.strerror}") from exc
+
+
+def _ducklake_data_path_setting() -> str | None:
+    from flows.settings import Settings
+
+    return Settings().ducklake_data_path
+
+
+def _s3_url_style_setting() -> str | None:
+    from flows.settings import Settings
+
+    return Settings().s3_url_style
