@@ -16,7 +16,6 @@ from prefect.cache_policies import NO_CACHE
 
 from flows.fetch import Fetcher, fetch_urls
 from flows.runtime.limits import page_time_limit
-from flows.runtime.shortcuts import applies
 from flows.settings import Settings
 from flows.sources import LOCAL_KINDS, DocumentRef, RawDocument, read_local
 from flows.warehouse.core import in_transaction
@@ -131,7 +130,6 @@ def extract_documents(
         now=datetime.now(UTC),
         max_text_chars=max_text_chars,
         time_limit=page_time_limit(max_parse_seconds),
-        replay_metadata=applies("metadata-search"),
     )
     return pages, time.perf_counter() - started
 

@@ -3,10 +3,9 @@
 from datetime import UTC, date, datetime
 
 import pytest
-import trafilatura
 
 from tests.conftest import SAMPLES
-from transforms.extract import clean_author, extract_page, normalise_language, parsed_page, searched_metadata
+from transforms.extract import clean_author, extract_page, normalise_language
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -220,23 +219,6 @@ PAGE_WITHOUT_STRUCTURED_METADATA = """<html><head><title>Ferry fares rise again 
 <p>The ferry company raised its fares for the second time this year on Monday, citing fuel costs,
 and the council said it would ask the regulator to review the increase before the summer.</p>
 </article></body></html>"""
-
-
-@pytest.mark.parametrize(
-    "page",
-    [
-        pytest.param(PAGE_WITHOUT_STRUCTURED_METADATA, id="markup-only"),
-        *[pytest.param((SAMPLES / name).read_text(encoding="utf-8"), id=name) for name in sorted(GOLDEN)],
-    ],
-)
-def test_the_metadata_search_gives_what_trafilaturas_own_gives(page):
-    tree = parsed_page(page)
-    ours = searched_metadata(tree, "https://example.org/story", date_wanted=True)
-    theirs = trafilatura.extract_metadata(parsed_page(page), default_url="https://example.org/story")
-    for field in ("title", "author", "url", "sitename", "date"):
-        assert getattr(ours, field) == getattr(theirs, field), field
-    # the date is not searched for unless wanted: a page with a known date does not need it
-    assert searched_metadata(parsed_page(page), "https://example.org/story", date_wanted=False).date is None
 
 
 def test_a_page_with_its_metadata_only_in_markup_gets_it_from_the_search():

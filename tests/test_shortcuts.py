@@ -8,17 +8,17 @@ from flows.settings import PROJECT_ROOT
 
 
 def test_a_shortcut_runs_on_its_tested_version_only():
-    shortcut = SHORTCUTS["jemalloc-purge"]
+    shortcut = SHORTCUTS["date-parser-warm-up"]
     assert why_not(shortcut, shortcut.tested, "") is None
     reason = why_not(shortcut, "9.9.9", "")
-    assert reason == f"tested with duckdb {shortcut.tested}, installed 9.9.9"
+    assert reason == f"tested with htmldate {shortcut.tested}, installed 9.9.9"
 
 
 def test_stock_paths_turn_shortcuts_off_by_name_or_all():
     shortcut = SHORTCUTS["forked-workers"]
-    assert why_not(shortcut, shortcut.tested, "jemalloc-purge, forked-workers") is not None
+    assert why_not(shortcut, shortcut.tested, "date-parser-warm-up, forked-workers") is not None
     assert why_not(shortcut, shortcut.tested, "all") is not None
-    assert why_not(shortcut, shortcut.tested, "metadata-search") is None
+    assert why_not(shortcut, shortcut.tested, "date-parser-warm-up") is None
 
 
 def test_the_installed_versions_are_the_tested_ones():
@@ -37,14 +37,14 @@ def test_every_shortcut_has_its_decision_note():
 def test_an_untested_version_logs_one_line_and_takes_the_public_path(caplog):
     decided.cache_clear()
     with caplog.at_level(logging.WARNING, logger="wirehouse.shortcuts"):
-        assert not decided("metadata-search", "0.0.1", "")
-        assert not decided("metadata-search", "0.0.1", "")
+        assert not decided("date-parser-warm-up", "0.0.1", "")
+        assert not decided("date-parser-warm-up", "0.0.1", "")
     assert len(caplog.records) == 1
-    assert "metadata-search off (tested with trafilatura 2.3.1, installed 0.0.1)" in caplog.text
+    assert "date-parser-warm-up off (tested with htmldate 1.11.0, installed 0.0.1)" in caplog.text
 
 
 def test_asked_off_by_the_setting(monkeypatch):
-    assert applies("jemalloc-purge")
-    monkeypatch.setenv("WIREHOUSE_STOCK_PATHS", "jemalloc-purge")
-    assert not applies("jemalloc-purge")
+    assert applies("date-parser-warm-up")
+    monkeypatch.setenv("WIREHOUSE_STOCK_PATHS", "date-parser-warm-up")
+    assert not applies("date-parser-warm-up")
     assert applies("forked-workers")

@@ -69,7 +69,6 @@ def _extract_one(
     now: datetime,
     max_text_chars: int,
     time_limit=nullcontext,
-    replay_metadata: bool = True,
 ) -> dict:
     row = {
         "source_uri": source_uri,
@@ -92,7 +91,7 @@ def _extract_one(
     row["encoding"] = encoding
     try:
         with time_limit():
-            page = extract_page(html, source_uri, now=now, replay_metadata=replay_metadata)
+            page = extract_page(html, source_uri, now=now)
     except PageTooSlow as exc:
         row["reason"] = str(exc)
         return row
@@ -115,13 +114,11 @@ def extracted_pages(
     now: datetime,
     max_text_chars: int = 200_000,
     time_limit=nullcontext,
-    replay_metadata: bool = True,
 ) -> pl.DataFrame:
     """Each raw document decoded and extracted: article fields, or a `reason` it yielded none.
 
     `time_limit` is a context manager the caller supplies to bound each page's parsing; it raises
-    PageTooSlow to give a page up (the flows module makes one from a timer signal).
-    `replay_metadata`: see `extract_page`."""
+    PageTooSlow to give a page up (the flows module makes one from a timer signal)."""
     rows = [
         _extract_one(
             r["source_uri"],
@@ -131,7 +128,6 @@ def extracted_pages(
             now,
             max_text_chars,
             time_limit,
-            replay_metadata,
         )
         for r in raw.iter_rows(named=True)
     ]

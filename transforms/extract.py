@@ -8,8 +8,6 @@ from urllib.parse import urlsplit
 import lxml.html
 import py3langid
 import trafilatura
-import trafilatura.metadata as trafilatura_metadata
-from htmldate import find_date
 
 # Bylines that name a desk or a wire, not a person.
 _NOT_A_PERSON = re.compile(
@@ -299,60 +297,19 @@ def _trafilatura(tree, url: str | None, precision: bool):
 FALLBACK_FIELDS = ("title", "published", "canonical_url", "author", "site_name")
 
 
-def searched_metadata(tree, default_url: str | None, date_wanted: bool):
-    """trafilatura's own metadata search (`trafilatura.extract_metadata`, as of trafilatura 2.3),
-    for the fields wirehouse reads (title, author, url, sitename, and the date only when
-    `date_wanted`, then by htmldate's extensive search) and in the same order, so each has the
-    value trafilatura gives it. Categories, tags and licence, which wirehouse never reads, and
-    the date search when the page states its date, were ~40% of the search's time."""
-    metadata = trafilatura_metadata.examine_meta(tree)
-    if metadata.author and " " not in metadata.author:
-        metadata.author = None  # as trafilatura: a one-word author from a meta tag is a site name
-    try:
-        metadata = trafilatura_metadata.extract_meta_json(tree, metadata)
-    except Exception:  # noqa: BLE001  (as trafilatura: a broken JSON-LD leaves the meta tags' values)
-        pass
-    if not metadata.title:
-        metadata.title = trafilatura_metadata.extract_title(tree)
-    if not metadata.author:
-        metadata.author = trafilatura_metadata.extract_author(tree)
-    if not metadata.url:
-        metadata.url = trafilatura_metadata.extract_url(tree, default_url)
-    if date_wanted:
-        metadata.date = find_date(tree, url=metadata.url, **trafilatura_metadata.set_date_params(True))
-    if not metadata.sitename:
-        metadata.sitename = trafilatura_metadata.extract_sitename(tree)
-    if metadata.sitename:
-        metadata.sitename = metadata.sitename.lstrip("@")  # a Twitter handle
-        if metadata.sitename and "." not in metadata.sitename and not metadata.sitename[0].isupper():
-            metadata.sitename = metadata.sitename.title()
-    elif metadata.url:
-        from_url = trafilatura_metadata.META_URL.match(metadata.url)
-        if from_url:
-            metadata.sitename = from_url[1]
-    metadata.clean_and_trim()
-    return metadata
-
-
-def _fallback_metadata(tree, meta: dict, replay: bool):
-    """trafilatura's metadata search, run only when the page's JSON-LD and meta tags leave a
-    field empty: on most pages every field it could give is known already. None when nothing is
-    missing. With `replay`, `searched_metadata`; else trafilatura's public `extract_metadata`."""
+def _fallback_metadata(tree, meta: dict):
+    """trafilatura's metadata search (its public `extract_metadata`), run only when the page's
+    JSON-LD and meta tags leave a field empty: on most pages every field it could give is known
+    already. None when nothing is missing."""
     if all(meta[field] for field in FALLBACK_FIELDS):
         return None
-    if not replay:
-        return trafilatura.extract_metadata(tree, default_url=meta["canonical_url"])
-    return searched_metadata(tree, meta["canonical_url"], date_wanted=meta["published"] is None)
+    return trafilatura.extract_metadata(tree, default_url=meta["canonical_url"])
 
 
-def extract_page(
-    html: str, source_uri: str, now: datetime | None = None, replay_metadata: bool = True
-) -> dict:
+def extract_page(html: str, source_uri: str, now: datetime | None = None) -> dict:
     """The article in a page: text and metadata, or `text` None with a `reason`.
 
     `now` bounds publication dates: a date more than a day in the future is a page error, not news.
-    `replay_metadata` picks `searched_metadata` over trafilatura's public search (the flow turns
-    it off where trafilatura is not the tested version: the replay calls its module's functions).
     """
     now = now or datetime.now(UTC)
     try:
@@ -374,7 +331,7 @@ def extract_page(
     if _is_link_list(tree, result.text):
         return {"text": None, "reason": "no article text found (the page is a list of links)"}
     links = link_texts(tree)
-    fallback = _fallback_metadata(tree, meta, replay_metadata)
+    fallback = _fallback_metadata(tree, meta)
     title = _first(meta["title"], fallback and fallback.title)
     text = clean_body(result.text, title, links)
     if len(text.split()) < 5:

@@ -1,9 +1,5 @@
 """Prefect's API for one run: a server named by `PREFECT_API_URL`, or a private one started for
 the run and stopped after it; and the switches that make a run on it cheaper.
-
-The private API is started as Prefect starts its own temporary server (uvicorn on Prefect's app
-factory, with the factory's own switches), a shortcut behind `shortcuts.applies`
-(docs/decisions/private-prefect-api.md); otherwise `prefect server start` runs it.
 """
 
 import os
@@ -15,7 +11,6 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from flows.runtime.shortcuts import applies
 from flows.runtime.workers import die_with_parent
 
 # Public settings for a run's own API: no UI, no analytics, quiet, and no block types written
@@ -29,8 +24,6 @@ QUIET_SERVER = {
     "PREFECT_API_BLOCKS_REGISTER_ON_START": "false",
     "PREFECT_MEMOIZE_BLOCK_AUTO_REGISTRATION": "false",
 }
-# The app factory's own switches, as Prefect's temporary server sets them (private to Prefect).
-FACTORY_SWITCHES = {"PREFECT__SERVER_FINAL": "1", "PREFECT__SERVER_WEBSERVER_ONLY": "1"}
 
 
 class ApiUnavailable(Exception):
@@ -53,35 +46,10 @@ def start_local_server(port: int, log_path: Path, *options: str, env: dict | Non
 
 def start_private_api(port: int, log_path: Path) -> subprocess.Popen:
     """Prefect's API alone (no background services, no UI) on loopback for one run, its output to
-    `log_path`; it ends when this process does.
-
-    With the shortcut, uvicorn on Prefect's app factory, as Prefect's temporary server: `prefect
-    server start`'s command line imports modules the API does not need."""
-    env = {**os.environ, **QUIET_SERVER}
-    if not applies("private-api-server"):
-        return start_local_server(port, log_path, "--no-services", "--no-ui", env=env)
-    log = log_path.open("ab")
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "--factory",
-            "prefect.server.api.server:create_app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "error",
-            "--lifespan",
-            "on",
-        ],
-        env={**env, **FACTORY_SWITCHES},
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        preexec_fn=die_with_parent,
-    )
+    `log_path`; it ends when this process does. `prefect server start`, Prefect's public way:
+    uvicorn on Prefect's app factory with its private switches was no faster to start
+    (docs/decisions/removed-shortcuts.md)."""
+    return start_local_server(port, log_path, "--no-services", "--no-ui", env={**os.environ, **QUIET_SERVER})
 
 
 def wait_until_healthy(

@@ -48,13 +48,6 @@ SHORTCUTS = {
             "forked-workers.md",
         ),
         Shortcut(
-            "private-api-server",
-            "prefect",
-            "3.8.8",
-            "a run's own Prefect API started as Prefect starts its temporary server",
-            "private-prefect-api.md",
-        ),
-        Shortcut(
             "date-parser-warm-up",
             "htmldate",
             "1.11.0",
@@ -67,13 +60,6 @@ SHORTCUTS = {
             "1.5.5",
             "DuckDB's freed memory handed back to the system after each load",
             "jemalloc-purge.md",
-        ),
-        Shortcut(
-            "metadata-search",
-            "trafilatura",
-            "2.3.1",
-            "trafilatura's metadata search replayed for the fields wirehouse reads",
-            "metadata-search.md",
         ),
     )
 }
