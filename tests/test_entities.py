@@ -378,3 +378,46 @@ def test_a_stance_and_a_capitalised_common_word_are_not_names(nlp):
     assert not _a_word_the_parser_reads_as_common(doc, start, start + len("Harriers"), "ORG")
     names = resolve(nlp, "The pro-Western bloc met the Kenyan delegation in Nairobi.")
     assert "pro-Western" not in names
+
+
+def test_an_office_named_after_a_role_keeps_its_possessive():
+    from transforms.entities import _split_span
+
+    text = "A lawyer for the Kent County Sheriff's Department declined to comment."
+    start, end = text.index("Kent"), text.index(" declined")
+    assert [text[s:e] for s, e, _ in _split_span(text, start, end, "ORG")] == [
+        "Kent County Sheriff's Department"
+    ]
+    # a country's possessive still splits off: the office is the country's, not its name
+    text = "Norway's Foreign Office said nothing."
+    spans = _split_span(text, 0, text.index(" said"), "ORG")
+    assert [text[s:e] for s, e, _ in spans] == ["Norway", "Foreign Office"]
+
+
+def test_a_roles_possessive_span_is_joined_to_the_office_after_it(nlp):
+    text = "The appeal will be heard at Leeds Magistrate's Court next month, his lawyer said."
+    got = resolve(nlp, text)
+    assert "Leeds Magistrate's Court" in got
+    assert "Court" not in got
+
+
+def test_the_models_two_spans_of_one_office_are_rejoined():
+    from collections import namedtuple
+
+    from transforms.entities import _offices_rejoined
+
+    Span = namedtuple("Span", "start_char end_char label_")
+    text = "It sat at Leeds Magistrate's Court in May and at Mark's Court never."
+    first, court = text.index("Leeds"), text.index("Court")
+    mark = text.index("Mark")
+    ents = [
+        Span(first, court - 1, "ORG"),
+        Span(court, court + 5, "ORG"),
+        Span(mark, mark + 6, "PERSON"),
+        Span(mark + 7, mark + 12, "ORG"),
+    ]
+    assert [text[s:e] for s, e, _ in _offices_rejoined(ents, text)] == [
+        "Leeds Magistrate's Court",
+        "Mark's",  # a person's possessive is no office
+        "Court",
+    ]

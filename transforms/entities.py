@@ -174,6 +174,12 @@ def _is_glue(word: str) -> bool:
     return bare.isalpha() and bare.islower() and bare not in NAME_CONNECTIVES and "-" not in word
 
 
+def _office_of_a_role(possessor: str, following: str, label: str) -> bool:
+    """A role's possessive that opens an institution's own name: "Magistrate's Court",
+    "Sheriff's Department", "Attorney's Office". Not a person's: a person's span has no office."""
+    return label != "PERSON" and _is_role(possessor[:-2]) and following[:1].isupper()
+
+
 def _split_span(text: str, start: int, end: int, label: str) -> list[tuple[int, int, str]]:
     """Mends one model span: roles and titles out, possessors and glued names split off."""
     start, end = _trim(text, start, end)
@@ -183,6 +189,8 @@ def _split_span(text: str, start: int, end: int, label: str) -> list[tuple[int, 
     # a possessor inside the span: "Pakistan's Foreign Office" -> "Pakistan" + "Foreign Office"
     for i, (word, _, we) in enumerate(words[:-1]):
         if re.search(r"['’]s$", word):
+            if _office_of_a_role(word, words[i + 1][0], label):
+                continue
             return _split_span(text, start, we, label) + _split_span(text, words[i + 1][1], end, label)
     # a colon or a lower-case word no name holds ("Garrett hit Rudolph"): two spans glued
     for i, (word, _, we) in enumerate(words):
@@ -289,12 +297,33 @@ def _common_word_at_sentence_start(text: str, start: int, end: int, sent_starts:
     return next(word_occurrences(text, surface.lower()), None) is not None
 
 
+def _offices_rejoined(ents, text: str) -> list[tuple[int, int, str]]:
+    """The model's spans as (start, end, label), a role's possessive span joined to the capitalised
+    name right after it: "Westminster Magistrate's" + "Court" is "Westminster Magistrate's Court"."""
+    spans = [(e.start_char, e.end_char, e.label_) for e in ents]
+    joined: list[tuple[int, int, str]] = []
+    for start, end, label in spans:
+        if joined:
+            prev_start, prev_end, prev_label = joined[-1]
+            possessor = text[prev_start:prev_end].split()[-1]
+            if (
+                text[prev_end:start] == " "
+                and re.search(r"['’]s$", possessor)
+                and _office_of_a_role(possessor, text[start:end], prev_label)
+                and label not in ("PERSON", "DATE", "TIME")
+            ):
+                joined[-1] = (prev_start, end, prev_label)
+                continue
+        joined.append((start, end, label))
+    return joined
+
+
 def _model_mentions(doc, text: str, sent_starts: list[int]) -> list[Mention]:
     mentions = []
-    for ent in doc.ents:
-        if ent.label_ not in NAMED_TYPES:
+    for ent_start, ent_end, ent_label in _offices_rejoined(doc.ents, text):
+        if ent_label not in NAMED_TYPES:
             continue
-        for start, end, label in _split_span(text, ent.start_char, ent.end_char, ent.label_):
+        for start, end, label in _split_span(text, ent_start, ent_end, ent_label):
             surface = text[start:end]
             if label in ("ORG", "PERSON") and _heading_line(text, start, end) and not country_name(surface):
                 continue
