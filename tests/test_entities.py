@@ -421,3 +421,17 @@ def test_the_models_two_spans_of_one_office_are_rejoined():
         "Mark's",  # a person's possessive is no office
         "Court",
     ]
+
+
+def test_a_wire_datelines_place_is_one_place_in_the_articles_casing():
+    from transforms.entities import _dateline_place, _datelines_cased_as_the_article
+
+    text = "PORT ELLEN, Scotland (AP) — The ferry was late again on Monday."
+    (place,) = _dateline_place(text)
+    assert (text[place.start : place.end], place.label) == ("PORT ELLEN", "GPE")
+    place.canonical = "PORT ELLEN"
+    _datelines_cased_as_the_article([place])
+    assert place.canonical == "Port Ellen"
+    # a shouted opener is no dateline: no region, no agency, no known city
+    assert _dateline_place("BREAKING — The ferry was late again.") == []
+    assert _dateline_place("The ferry, said the crew — was late.") == []

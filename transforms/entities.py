@@ -59,7 +59,7 @@ class Mention:
     label: str
     sentence_index: int
     canonical: str = ""
-    source: str = "model"  # model | acronym | pattern | repeat
+    source: str = "model"  # model | acronym | pattern | repeat | dateline
     extra_forms: set[str] = field(default_factory=set)
 
 
@@ -553,6 +553,7 @@ def resolve_article(doc, text: str) -> list[Mention]:
     mentions = _model_mentions(doc, text, sent_starts)
     mentions, acronyms = _with_defined_acronyms(text, mentions, sent_starts)
     mentions = _with_pattern_names(_group_name_mentions(doc, text, sent_starts), mentions)
+    mentions = _with_pattern_names(_dateline_place(text), mentions)
     _types_of_known_names(text, mentions)
     _people_by_what_they_say(doc, text, mentions)
     _types_by_name_head(text, mentions)
@@ -568,6 +569,27 @@ def resolve_article(doc, text: str) -> list[Mention]:
     _defined_acronym_types(mentions)
     _datelines_cased_as_the_article(mentions)
     return mentions
+
+
+# A wire dateline: the filing place in capitals, then its region, the agency and a dash
+# ("ST. JOSEPH, Mich. (AP) — ", "BUFFALO, N.Y. — ").
+_DATELINE_PLACE = re.compile(
+    r"^(?P<place>[A-Z][A-Z.'’]*(?: [A-Z][A-Z.'’]*){0,3})(?P<region>, [A-Z][A-Za-z.]*(?: [A-Z][A-Za-z.]*){0,2})?"
+    r"(?P<agency> \([^)]{1,30}\))? ?[—–-]{1,2} "
+)
+
+
+def _dateline_place(text: str) -> list[Mention]:
+    """The place a wire report's dateline names, as one place: the model reads "ST. JOSEPH" as
+    two names, or none."""
+    match = _DATELINE_PLACE.match(text)
+    if match is None or len(match.group("place")) < 3:
+        return []
+    place = match.group("place")
+    # "BREAKING — " is no place: a dateline has its region or agency, or names a known city
+    if not (match.group("region") or match.group("agency") or is_city(place.title())):
+        return []
+    return [Mention(match.start("place"), match.end("place"), "GPE", 0, source="dateline")]
 
 
 def _with_defined_acronyms(text: str, mentions: list[Mention], sent_starts: list[int]):
@@ -724,13 +746,16 @@ def _defined_acronym_types(mentions: list[Mention]) -> None:
 
 
 def _datelines_cased_as_the_article(mentions: list[Mention]) -> None:
-    """All-capitals datelines ("ISLAMABAD") take the casing the article otherwise uses."""
+    """All-capitals datelines ("ISLAMABAD") take the casing the article otherwise uses; a
+    dateline place the article never names again is title-cased ("ST. JOSEPH" -> "St. Joseph")."""
     cased = {}
     for m in mentions:
         if not m.canonical.isupper() or len(m.canonical) <= 5:
             cased.setdefault(name_key(m.canonical), m.canonical)
     for m in mentions:
         m.canonical = cased.get(name_key(m.canonical), m.canonical)
+        if m.source == "dateline" and m.canonical.isupper():
+            m.canonical = " ".join(word.capitalize() for word in m.canonical.split())
 
 
 def entity_tables(articles: pl.DataFrame, docs: list) -> tuple[pl.DataFrame, pl.DataFrame]:
