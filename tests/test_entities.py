@@ -435,3 +435,17 @@ def test_a_wire_datelines_place_is_one_place_in_the_articles_casing():
     # a shouted opener is no dateline: no region, no agency, no known city
     assert _dateline_place("BREAKING — The ferry was late again.") == []
     assert _dateline_place("The ferry, said the crew — was late.") == []
+
+
+def test_a_leading_title_word_stays_when_the_name_ends_in_an_organisations_head():
+    from transforms.entities import _split_span
+
+    text = "The General Assembly and the Premier League met. Spokesperson Harbour Board said no."
+    for name in ("General Assembly", "Premier League"):
+        start = text.index(name)
+        spans = _split_span(text, start, start + len(name), "ORG")
+        assert [text[s:e] for s, e, _ in spans] == [name]
+    # without such a head, a leading role on an organisation's span is still a mis-span
+    start = text.index("Spokesperson")
+    spans = _split_span(text, start, text.index(" said"), "ORG")
+    assert [text[s:e] for s, e, _ in spans] == ["Harbour Board"]

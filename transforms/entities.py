@@ -218,8 +218,15 @@ def _split_span(text: str, start: int, end: int, label: str) -> list[tuple[int, 
             words = words[:-1]
         if words and words[-1][0] in NAME_CONNECTIVES:
             words = whole  # "Court of Justice", "Office of Inspector General": the role is the name's
-        while words and fold(words[0][0]).strip(".") in ROLE_ONLY and len(words) > 1 and label in GROUP_TYPES:
-            # "Spokesperson Foreign Office" never occurs; a leading role on an ORG is a mis-span
+        while (
+            words
+            and fold(words[0][0]).strip(".") in ROLE_ONLY
+            and len(words) > 1
+            and label in GROUP_TYPES
+            and words[-1][0] not in NAME_HEADS
+        ):
+            # "Spokesperson Foreign Office" never occurs; a leading role on an ORG is a mis-span,
+            # unless the name ends in an organisation's head: "General Assembly", "Premier League"
             words = words[1:]
         if not words or all(_is_role(w) for w, _, _ in words):
             return []
