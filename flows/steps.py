@@ -22,7 +22,7 @@ from flows.batching import Batch
 from flows.fetch import Fetcher
 from flows.progress import RunProgress
 from flows.runs import finish_run, held_sources, record_run_start
-from flows.runtime.runners import batches_in_flight, resolved_runner, task_runner
+from flows.runtime.runners import batches_in_flight, check_runner, resolved_runner, task_runner
 from flows.settings import Settings
 from flows.tasks import (
     NOT_MODIFIED,
@@ -78,8 +78,6 @@ class RunTally:
 
 def run_settings(db: str, batch_size=None, reprocess=None, rebuild=False, runner=None) -> Settings:
     """The settings of one run: the flow's parameters over the configured ones."""
-    from flows.runtime.runners import check_runner
-
     overrides = {"db": db}
     if batch_size is not None:
         overrides["batch_size"] = batch_size

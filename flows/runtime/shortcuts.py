@@ -96,8 +96,10 @@ def decided(name: str, version: str, stock_paths: str) -> bool:
     return False
 
 
+@cache
 def applies(name: str) -> bool:
-    """Whether the shortcut `name` runs in this process."""
+    """Whether the shortcut `name` runs in this process; decided once, since neither the
+    setting nor the installed versions change while it lives (the purge asks after every load)."""
     from flows.settings import Settings
 
     return decided(name, installed_version(SHORTCUTS[name].library), Settings().stock_paths)
