@@ -143,7 +143,7 @@ def seed_dir(tmp_path) -> Path:
 
 # Test tiers (`make check` runs unit and nlp, `make test` all four): a test's tier follows from
 # what it needs, so a new test lands in the right one without a marker of its own.
-SYSTEM_MODULES = {"test_cli", "test_serve", "test_robustness", "test_html_report"}
+SYSTEM_MODULES = {"test_cli", "test_serve", "test_robustness", "test_html_report", "test_explore_server"}
 INTEGRATION_FIXTURES = {"prefect_harness", "postgres", "object_store", "seed_warehouse", "loaded"}
 INTEGRATION_MODULES = {
     "test_pipeline",
@@ -152,6 +152,7 @@ INTEGRATION_MODULES = {
     "test_warehouse",
     "test_runs",
     "test_reports",
+    "test_explore_publish",
 }
 
 

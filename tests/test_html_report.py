@@ -1,7 +1,6 @@
 """The HTML report: charts built from the warehouse, rendered by a real headless Chromium."""
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -13,35 +12,10 @@ import polars as pl
 import pytest
 
 from flows.html_report import LAND, html_page, places_map, report_charts, report_frames
+from tests.chromium import chromium
 
 WIREHOUSE = str(Path(sys.executable).parent / "wirehouse")
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 HOSTILE = '</script><script>document.title="pwned"</script><img src=x onerror="document.title=1">'
-# The flags a root, offline machine needs: no sandbox, and no background calls to the network.
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--virtual-time-budget=15000",
-]
-
-
-def chromium(*args, profile: Path) -> subprocess.CompletedProcess:
-    if CHROMIUM is None:
-        if os.environ.get("CI"):
-            pytest.fail("CI needs Debian's chromium for the HTML report test; .ci/run installs it")
-        pytest.skip("no chromium on this machine (apt-get install chromium)")
-    return subprocess.run(
-        [CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 @pytest.fixture(scope="module")

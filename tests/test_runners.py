@@ -140,6 +140,7 @@ def test_ducklake_with_its_data_on_object_storage_holds_the_same_rows(
 
 def test_ducklake_is_queried_like_a_file(samples, tmp_path, prefect_harness):
     import json
+    import sqlite3
     import subprocess
     import sys
     from pathlib import Path
@@ -166,6 +167,13 @@ def test_ducklake_is_queried_like_a_file(samples, tmp_path, prefect_harness):
     snap = subprocess.run([wirehouse, "snapshot", str(copy), "--db", db], capture_output=True, text=True)
     assert snap.returncode == 0, snap.stderr
     assert table_rows(str(copy)) == table_rows(db)  # a plain DuckDB file analysts can open
+    browsable = tmp_path / "lake.db"
+    publish = subprocess.run(
+        [wirehouse, "explore", "--db", db, "--publish", str(browsable)], capture_output=True, text=True
+    )
+    assert publish.returncode == 0, publish.stderr
+    with sqlite3.connect(browsable) as lite:  # Datasette's copy, read from the lake
+        assert lite.execute("select count(*) from article").fetchone() == (4,)
 
 
 @task(cache_policy=NO_CACHE)

@@ -490,3 +490,22 @@ def test_the_link_step_reads_only_the_days_of_articles_without_a_story(tmp_path)
         ]
         con.execute("update article set story_id = 's5' where story_id is null")
         assert articles_to_link(con, window_days=3).height == 0  # nothing new: nothing read
+
+
+def test_a_snapshot_of_a_file_holds_every_table_and_refuses_itself(seed_warehouse, tmp_path):
+    from flows.warehouse.snapshot import snapshot
+
+    copy = tmp_path / "copy.duckdb"
+    tables = snapshot(str(seed_warehouse), str(copy))
+    with duckdb.connect(str(seed_warehouse), read_only=True) as con:
+        expected = {
+            name: con.execute(f"select count(*) from {name}").fetchone()[0]
+            for (name,) in con.execute("select table_name from duckdb_tables()").fetchall()
+        }
+    with duckdb.connect(str(copy), read_only=True) as con:
+        assert {
+            name: con.execute(f"select count(*) from {name}").fetchone()[0] for name in expected
+        } == expected
+    assert tables == len(expected)
+    with pytest.raises(WarehouseError, match="another file"):
+        snapshot(str(seed_warehouse), str(seed_warehouse))

@@ -17,7 +17,7 @@ os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 def build_parser():
     import argparse
 
-    from flows.cli import rebuild, report, run, serve, snapshot, sql
+    from flows.cli import explore, rebuild, report, run, serve, snapshot, sql
     from flows.settings import Settings
 
     defaults = Settings()
@@ -25,7 +25,7 @@ def build_parser():
         prog="wirehouse", description="News pages into a DuckDB warehouse of facts."
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    for module in (run, report, rebuild, snapshot, serve, sql):
+    for module in (run, report, rebuild, snapshot, explore, serve, sql):
         module.add_to(sub, defaults)
     return parser
 

@@ -49,7 +49,7 @@ def _connect_with_retry(path: str, read_only: bool, timeout: float) -> duckdb.Du
             delay = min(delay * 2, 2.0)
 
 
-def _extension(name: str) -> str:
+def extension_path(name: str) -> str:
     """The path of a DuckDB extension shipped as a PyPI package (duckdb-extension-NAME): DuckDB
     cannot download extensions here, and a path never depends on an extension server."""
     import importlib
@@ -70,16 +70,16 @@ def _connect_ducklake(
         _make_parent(file)
     con = duckdb.connect()
     try:
-        con.execute(f"load '{sql_string(_extension('ducklake'))}'")
+        con.execute(f"load '{sql_string(extension_path('ducklake'))}'")
         if catalog.startswith("sqlite:"):
-            con.execute(f"load '{sql_string(_extension('sqlite_scanner'))}'")
+            con.execute(f"load '{sql_string(extension_path('sqlite_scanner'))}'")
         elif catalog.startswith("postgres:"):
-            con.execute(f"load '{sql_string(_extension('postgres_scanner'))}'")
+            con.execute(f"load '{sql_string(extension_path('postgres_scanner'))}'")
         if data.startswith(("s3://", "gs://", "gcs://", "r2://", "az://", "abfss://", "http")):
             # credentials, region and endpoint come from the environment as DuckDB reads it
             # (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION, DUCKDB_S3_ENDPOINT,
             # DUCKDB_S3_USE_SSL); the URL style has no variable, so it is a setting
-            con.execute(f"load '{sql_string(_extension('httpfs'))}'")
+            con.execute(f"load '{sql_string(extension_path('httpfs'))}'")
             url_style = _s3_url_style_setting()
             if url_style:
                 con.execute(f"set s3_url_style = '{sql_string(url_style)}'")
@@ -123,6 +123,33 @@ def open_warehouse(
         if not read_only:
             migrate(con)
         yield con
+    finally:
+        con.close()
+
+
+@contextmanager
+def open_for_copying(
+    path: str, lock_timeout: float = 30.0
+) -> Iterator[tuple[duckdb.DuckDBPyConnection, str]]:
+    """(a connection, the warehouse's database name on it): the warehouse attached read-only and
+    in use, on a connection that can attach other databases for writing (a read-only DuckDB
+    connection makes every database it attaches read-only too). Closed on exit."""
+    location = parse_location(path)
+    if location.is_lake:
+        with open_warehouse(path, read_only=True, lock_timeout=lock_timeout) as con:
+            yield con, "lake"
+        return
+    # wait for a writer like any reader would, then read through a scratch in-memory database
+    with open_warehouse(path, read_only=True, lock_timeout=lock_timeout):
+        pass
+    con = duckdb.connect()
+    try:
+        try:
+            con.execute(f"attach '{sql_string(path)}' as source (read_only)")
+            con.execute("use source")
+        except duckdb.Error as exc:
+            raise WarehouseError(f"cannot open warehouse {path}: {str(exc).splitlines()[0]}") from exc
+        yield con, "source"
     finally:
         con.close()
 

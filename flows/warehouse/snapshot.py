@@ -4,7 +4,7 @@ from pathlib import Path
 
 import duckdb
 
-from flows.warehouse.connect import open_warehouse
+from flows.warehouse.connect import open_for_copying
 from flows.warehouse.core import sql_string
 from flows.warehouse.errors import WarehouseError
 from flows.warehouse.location import parse_location
@@ -21,20 +21,8 @@ def snapshot(db: str, out: str, lock_timeout: float = 30.0) -> int:
         raise WarehouseError("the snapshot must be another file than the warehouse")
     tmp = target.with_name(target.name + ".tmp")
     tmp.unlink(missing_ok=True)
-    if is_lake:
-        # a DuckLake is read through its own connection (its extension and catalog attached)
-        with open_warehouse(db, read_only=True, lock_timeout=lock_timeout) as con:
-            tables = _copy_database(con, "lake", tmp, db)
-    else:
-        # wait for the writer like any reader would, then copy through a scratch in-memory database
-        with open_warehouse(db, read_only=True, lock_timeout=lock_timeout):
-            pass
-        con = duckdb.connect()
-        try:
-            con.execute(f"attach '{sql_string(db)}' as source (read_only)")
-            tables = _copy_database(con, "source", tmp, db)
-        finally:
-            con.close()
+    with open_for_copying(db, lock_timeout) as (con, source):
+        tables = _copy_database(con, source, tmp, db)
     tmp.replace(target)  # readers of an older snapshot never see a half-written file
     return tables
 

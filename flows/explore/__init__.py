@@ -1,0 +1,1 @@
+"""Exploring the warehouse in a browser: a read-only SQLite copy served by Datasette."""
