@@ -100,11 +100,17 @@ def test_a_speakers_entity_page_links_its_claims_and_mentions(served, warehouse,
     assert f"{claims} rows</a> from speaker_entity_id in claim" in page
     assert f"{mentions} rows</a> from entity_id in entity_mention" in page
     assert "from actor_entity_id in event" in page
-    # the link goes to the speaker's claims, and that page lists them
+    # the page lists the claims themselves, each linked to its row, and links to all of them
+    assert '<h2 class="wirehouse-related">Claims made' in page
+    for claim_id, text in con_rows(
+        warehouse, "select claim_id, text from claim where speaker_entity_id = ?", [entity_id]
+    ):
+        assert (
+            f'<a href="/wirehouse/claim/{claim_id}">{html.escape(" ".join(text.split()), quote=False)}</a>'
+            in page
+        )
     claims_page = dom(f"{served}/wirehouse/claim?speaker_entity_id={entity_id}", tmp_path)
     assert f'{claims} rows where speaker_entity_id = "{entity_id}"' in claims_page
-    for (text,) in con_rows(warehouse, "select text from claim where speaker_entity_id = ?", [entity_id]):
-        assert html.escape(" ".join(text.split()), quote=False) in claims_page
 
 
 def test_a_search_finds_claims_by_their_words(served, warehouse, tmp_path):
@@ -126,6 +132,12 @@ def test_a_hostile_headline_is_shown_as_text(served, warehouse, tmp_path):
     assert html.escape(HOSTILE, quote=False) in page
     assert "<title>pwned" not in page and "<title>1<" not in page
     assert '<img src="x"' not in page
+    # its claims and entities are listed on its page
+    (claims,) = con_rows(warehouse, "select count(*) from claim where article_id = ?", [article_id])[0]
+    assert '<h2 class="wirehouse-related">Claims' in page and page.count('href="/wirehouse/claim/') == min(
+        claims, 20
+    )
+    assert '<h2 class="wirehouse-related">Entities named' in page
 
 
 def test_reports_are_pages_and_csv(served):

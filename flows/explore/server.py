@@ -17,6 +17,8 @@ HOST = "127.0.0.1"
 BUSY_WAIT_SECONDS = 3.0
 # Datasette's defaults (1 s per query, 0.2 s per facet) are for public instances; an analyst's
 # own facets over a large claim table need more
+# the plugin and template that list an entity's, article's or story's rows on its page
+PAGES = Path(__file__).parent / "pages"
 SETTINGS = {"sql_time_limit_ms": "5000", "facet_time_limit_ms": "1000", "default_page_size": "50"}
 
 
@@ -82,6 +84,7 @@ def datasette_command(copy: Path, port: int, open_browser: bool = False) -> list
         str(port),
     ]
     command += ["--metadata", str(metadata_path(copy))]
+    command += ["--plugins-dir", str(PAGES), "--template-dir", str(PAGES / "templates")]
     for name, value in SETTINGS.items():
         command += ["--setting", name, value]
     if open_browser:
