@@ -9,6 +9,7 @@ headline holding `</script>` stays text.
 
 import html
 import json
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,6 +24,70 @@ LAND = Path(__file__).resolve().parent / "assets" / "land-110m.json"
 TOP = 20  # bars per ranking chart; a long tail is unreadable as bars
 WIDTH = 640
 COUNT_AXIS = alt.Axis(tickMinStep=1)  # counts have no halves
+
+
+TRAVELLED_GROUPS = 8  # statements shown in "How a statement travelled": those most outlets carry
+
+
+@dataclass(frozen=True)
+class Table:
+    """A section shown as an HTML table rather than a chart: its columns, and rows of text."""
+
+    columns: tuple[str, ...]
+    rows: list[tuple[str, ...]]
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return " ".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    return str(value)
+
+
+def travelled_table(lineage: pl.DataFrame, groups: int = TRAVELLED_GROUPS) -> Table:
+    """The statements most outlets carry, each carrier in the order it published: its wording,
+    whether that is the first carrier's, and the words it added and dropped."""
+    kept = lineage["claim_group_id"].unique(maintain_order=True).head(groups).to_list()
+    number = {group: i + 1 for i, group in enumerate(kept)}
+    rows = [
+        (
+            str(number[r["claim_group_id"]]),
+            _cell(r["carrier_rank"]),
+            _cell(r["outlet"]),
+            _cell(r["published_at"]),
+            _cell(r["speaker"]),
+            _cell(r["text"]),
+            _cell(r["is_verbatim"]),
+            _cell(r["words_added"]),
+            _cell(r["words_dropped"]),
+        )
+        for r in lineage.filter(pl.col("claim_group_id").is_in(kept)).iter_rows(named=True)
+    ]
+    columns = (
+        "statement",
+        "carrier",
+        "outlet",
+        "published",
+        "speaker",
+        "wording",
+        "verbatim",
+        "added",
+        "dropped",
+    )
+    return Table(columns, rows)
+
+
+def _html_table(table: Table) -> str:
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in table.columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row) + "</tr>" for row in table.rows
+    )
+    return f'<table class="rows"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
 def _short(column: str, length: int = 60) -> pl.Expr:
@@ -154,6 +219,7 @@ def report_frames(db: str, since: str | None = None, lock_timeout: float = 30.0)
         "claims_by_speaker",
         "story_coverage",
         "places_in_the_news",
+        "how_a_statement_travelled",
     )
     with open_warehouse(db, read_only=True, lock_timeout=lock_timeout) as con:
         set_parameters(con, {"since": since})
@@ -192,6 +258,13 @@ def report_charts(frames: dict[str, pl.DataFrame], land_topojson: dict) -> list[
     out.append(
         ("Places in the news", places_map(places, land_topojson) if places.height else "no places yet")
     )
+    lineage = frames["how_a_statement_travelled"]
+    out.append(
+        (
+            "How a statement travelled",
+            travelled_table(lineage) if lineage.height else "no statement carried by two outlets yet",
+        )
+    )
     return out
 
 
@@ -209,6 +282,8 @@ def html_page(title: str, totals: dict, charts: list[tuple[str, object]], vega_b
     for i, (heading, chart) in enumerate(charts):
         if isinstance(chart, str):
             body = f'<p class="empty">{html.escape(chart)}</p>'
+        elif isinstance(chart, Table):
+            body = _html_table(chart)
         else:
             body = f'<div class="chart" id="chart{i}"></div>'
             embeds.append(f"vegaEmbed('#chart{i}', {_script_json(chart.to_dict())}, options)")
@@ -224,6 +299,8 @@ def html_page(title: str, totals: dict, charts: list[tuple[str, object]], vega_b
   .totals {{ color: #555; margin-top: 0; }}
   section {{ margin: 2rem 0; }}
   .empty {{ color: #888; font-style: italic; }}
+  table.rows {{ border-collapse: collapse; font-size: 13px; }}
+  table.rows th, table.rows td {{ border-bottom: 1px solid #ddd; padding: 4px 6px; text-align: left; vertical-align: top; }}
 </style>
 <script>{vega_bundle}</script>
 </head>
@@ -241,7 +318,8 @@ def html_page(title: str, totals: dict, charts: list[tuple[str, object]], vega_b
 
 
 def write_html_report(db: str, out: str, since: str | None = None) -> int:
-    """Writes the page for the warehouse at `db` to `out`; returns how many charts it holds."""
+    """Writes the page for the warehouse at `db` to `out`; returns how many charts it holds
+    (tables aside)."""
     import vl_convert
     from altair.utils._importers import vl_version_for_vl_convert
 
@@ -252,4 +330,4 @@ def write_html_report(db: str, out: str, since: str | None = None) -> int:
     title = f"wirehouse: {Path(db).name}, {stamp}"
     bundle = vl_convert.javascript_bundle(vl_version=vl_version_for_vl_convert())
     Path(out).write_text(html_page(title, totals, charts, bundle), encoding="utf-8")
-    return sum(not isinstance(chart, str) for _, chart in charts)
+    return sum(not isinstance(chart, str | Table) for _, chart in charts)

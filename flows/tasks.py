@@ -159,6 +159,7 @@ def load_tables(con, tables: dict[str, pl.DataFrame]) -> None:
 def link_across_sources(con) -> dict[str, int]:
     """Entities folded across articles, then story ids and claim groups for articles that have
     none yet; earlier ones keep theirs. Only the new articles' days are read (articles_to_link)."""
+    from transforms.lexicons import table
     from transforms.links import (  # only when linking
         STORY_WINDOW,
         clipped_name_pairs,
@@ -176,7 +177,8 @@ def link_across_sources(con) -> dict[str, int]:
     mentions = con.execute(
         "select m.article_id, m.entity_id from entity_mention m semi join linking l using (article_id)"
     ).pl()
-    stories = linked_stories(articles, mentions)
+    round_ups = tuple(row[0] for row in table("digest_titles"))
+    stories = linked_stories(articles, mentions, round_ups)
     claims = con.execute(
         "select c.claim_id, c.article_id, c.text, c.claim_group_id "
         "from claim c semi join linking l using (article_id) order by c.claim_id"
@@ -188,8 +190,10 @@ def link_across_sources(con) -> dict[str, int]:
         story_updates = stories.to_arrow()  # noqa: F841
         group_updates = groups.to_arrow()  # noqa: F841
         con.execute(
-            "update article set story_id = s.story_id from story_updates s "
-            "where article.article_id = s.article_id and article.story_id is distinct from s.story_id"
+            "update article set story_id = s.story_id, is_digest = s.is_digest, reprint_of = s.reprint_of "
+            "from story_updates s where article.article_id = s.article_id and ("
+            "article.story_id is distinct from s.story_id or article.is_digest is distinct from s.is_digest "
+            "or article.reprint_of is distinct from s.reprint_of)"
         )
         con.execute(
             "update claim set claim_group_id = g.claim_group_id from group_updates g "

@@ -5,12 +5,13 @@ from datetime import UTC, datetime
 import polars as pl
 import pytest
 
-from transforms.links import linked_claims, linked_stories
+from transforms.links import is_round_up_title, linked_claims, linked_stories
 
 T0 = datetime(2025, 11, 9, 5, tzinfo=UTC)
 
 
 def articles(rows):
+    rows = [{"title": None, **r} for r in rows]
     return pl.DataFrame(
         rows,
         schema={
@@ -19,8 +20,24 @@ def articles(rows):
             "published_at": pl.Datetime("us", "UTC"),
             "text": pl.String,
             "story_id": pl.String,
+            "title": pl.String,
         },
     )
+
+
+def council(i: int) -> dict:
+    """A background article: other words, so the shared ones are rare."""
+    return {
+        "article_id": f"bg{i}",
+        "source": f"Local {i}",
+        "published_at": T0,
+        "text": f"The council met on day {i} to discuss roads, parks, schools and the budget for the town library.",
+        "story_id": None,
+    }
+
+
+def story_ids(stories: pl.DataFrame) -> dict[str, str]:
+    return dict(stories.select("article_id", "story_id").iter_rows())
 
 
 def mentions(pairs):
@@ -60,7 +77,7 @@ def test_same_entities_same_days_different_outlets_are_one_story():
     )
     shared = ["pak", "taliban", "ttp", "istanbul", "doha"]
     m = mentions([(a, e) for a in "abc" for e in shared] + BACKGROUND)
-    stories = dict(linked_stories(arts, m).iter_rows())
+    stories = story_ids(linked_stories(arts, m))
     assert stories["a"] == stories["b"]
     assert stories["c"] != stories["a"]  # same words and entities a year apart: another story
 
@@ -89,7 +106,7 @@ def test_alike_words_from_two_outlets_are_one_story_but_not_from_one_outlet():
             },
         ]
     )
-    stories = dict(linked_stories(arts, mentions([])).iter_rows())
+    stories = story_ids(linked_stories(arts, mentions([])))
     assert stories["a"] == stories["b"] == stories["c"]  # c joins through b, another outlet
     assert stories["d"] != stories["a"]
 
@@ -116,7 +133,7 @@ def test_one_shared_entity_is_not_a_story():
     m = mentions(
         [("a", "acme"), ("a", "reviewer"), ("b", "acme"), ("b", "london"), ("b", "ceo")] + BACKGROUND
     )
-    stories = dict(linked_stories(arts, m).iter_rows())
+    stories = story_ids(linked_stories(arts, m))
     assert stories["a"] != stories["b"]
 
 
@@ -134,8 +151,163 @@ def test_near_duplicate_texts_are_one_story_and_existing_ids_are_kept():
             },
         ]
     )
-    stories = dict(linked_stories(arts, mentions([])).iter_rows())
+    stories = story_ids(linked_stories(arts, mentions([])))
     assert stories == {"a": "s-old", "b": "s-old"}
+
+
+SLEEPERS = (
+    "Researchers in Leeds reported on Monday that sleeping astronauts could travel on smaller ships. "
+    "The team modelled a crew in torpor on a long voyage and found food and water needs fell by a third. "
+    "Engineers said the crew cabins could shrink as well."
+)
+HIBERNATORS = (
+    "A European study says hibernating crews would let agencies build smaller ships for deep space. "
+    "Torpor cut the food and water each traveller needs on a long voyage, the authors wrote. "
+    "Critics said such cabins remain unproven."
+)
+
+
+@pytest.mark.parametrize(
+    ("titles", "one_story"),
+    [
+        (
+            (
+                "Sleeping astronauts could fly smaller ships, study finds",
+                "Study: hibernating astronauts need less food",
+            ),
+            True,
+        ),
+        (("Smaller ships for deep space", "Torpor and the traveller"), False),
+    ],
+)
+def test_headlines_sharing_words_join_bodies_worded_apart(titles, one_story):
+    arts = articles(
+        [
+            {
+                "article_id": "a",
+                "source": "A",
+                "published_at": T0,
+                "text": SLEEPERS,
+                "story_id": None,
+                "title": titles[0],
+            },
+            {
+                "article_id": "b",
+                "source": "B",
+                "published_at": T0,
+                "text": HIBERNATORS,
+                "story_id": None,
+                "title": titles[1],
+            },
+        ]
+        + [council(i) for i in range(20)]
+    )
+    stories = story_ids(linked_stories(arts, mentions([])))
+    assert (stories["a"] == stories["b"]) is one_story
+
+
+def test_is_round_up_title():
+    phrases = ("roundup", "need to know")
+    assert is_round_up_title("Sports roundup: Tigers edge Lions in overtime", phrases)
+    assert is_round_up_title("Five things you need to know this morning", phrases)
+    assert is_round_up_title("Market Wrap 3.14.24", phrases)  # an edition dated in its headline
+    assert not is_round_up_title("Police round up suspects after raid", phrases)
+    assert not is_round_up_title("Council budget approved", phrases)
+    assert not is_round_up_title(None, phrases)
+
+
+BRIDGE = (
+    "The river bridge will close for repairs to its steel deck, the transport office said on Friday. " * 2
+)
+ELECTION = "Voters in the northern district chose a new mayor after a recount of the postal ballots. " * 2
+
+
+def test_a_round_up_belongs_to_no_story_of_others():
+    arts = articles(
+        [
+            {
+                "article_id": "r",
+                "source": "R",
+                "published_at": T0,
+                "text": BRIDGE + ELECTION,
+                "story_id": None,
+                "title": "Morning roundup",
+            },
+            {"article_id": "b", "source": "B", "published_at": T0, "text": BRIDGE, "story_id": None},
+            {"article_id": "e", "source": "E", "published_at": T0, "text": ELECTION, "story_id": None},
+        ]
+        + [council(i) for i in range(20)]
+    )
+    stories = linked_stories(arts, mentions([]), round_up_phrases=("roundup",))
+    ids = story_ids(stories)
+    assert len({ids["r"], ids["b"], ids["e"]}) == 3
+    assert dict(stories.select("article_id", "is_digest").iter_rows())["r"] is True
+
+
+def test_an_article_joining_two_unlike_stories_is_a_digest():
+    """No round-up headline: the digest is told by what it joins (two stories sharing nothing)."""
+    arts = articles(
+        [
+            {
+                "article_id": "r",
+                "source": "R",
+                "published_at": T0,
+                "text": BRIDGE + ELECTION,
+                "story_id": None,
+                "title": "What happened today",
+            },
+            {"article_id": "b", "source": "B", "published_at": T0, "text": BRIDGE, "story_id": None},
+            {"article_id": "e", "source": "E", "published_at": T0, "text": ELECTION, "story_id": None},
+        ]
+        + [council(i) for i in range(20)]
+    )
+    stories = linked_stories(arts, mentions([]))
+    ids = story_ids(stories)
+    assert ids["b"] != ids["e"] and ids["r"] not in (ids["b"], ids["e"])
+    assert dict(stories.select("article_id", "is_digest").iter_rows()) == {a: a == "r" for a in ids}
+
+
+WIRE = " ".join(
+    f"Paragraph {i}: the agency reported that rescuers reached village {i} after the flood, and {i * 3} families were moved."
+    for i in range(12)
+)
+
+
+def test_wire_copy_reprinted_by_other_outlets_points_at_the_earliest():
+    later = datetime(2025, 11, 9, 9, tzinfo=UTC)
+    trimmed = WIRE.rsplit("Paragraph 10", 1)[0]  # cut short by one outlet
+    edited = WIRE.replace("rescuers", "rescue teams", 2) + " (AP)"
+    arts = articles(
+        [
+            {
+                "article_id": "w2",
+                "source": "Daily B",
+                "published_at": later,
+                "text": edited,
+                "story_id": None,
+            },
+            {"article_id": "w1", "source": "Wire", "published_at": T0, "text": WIRE, "story_id": None},
+            {
+                "article_id": "w3",
+                "source": "Gazette C",
+                "published_at": later,
+                "text": trimmed,
+                "story_id": None,
+            },
+            {
+                "article_id": "w4",
+                "source": "Wire",
+                "published_at": later,
+                "text": WIRE + " Updated.",
+                "story_id": None,
+            },
+        ]
+    )
+    stories = linked_stories(arts, mentions([]))
+    reprints = dict(stories.select("article_id", "reprint_of").iter_rows())
+    # the first copy is the original; the same outlet's update is not a reprint of itself
+    assert reprints == {"w1": None, "w2": "w1", "w3": "w1", "w4": None}
+    assert len(set(story_ids(stories).values())) == 1
 
 
 def test_paraphrased_claims_share_a_group_and_others_do_not():

@@ -22,6 +22,8 @@ REQUIRED = {
     "story_coverage",
     "source_summary",
     "pipeline_runs",
+    "how_a_statement_travelled",
+    "original_reporting_by_outlet",
 }
 
 
@@ -123,3 +125,69 @@ def test_upcoming_events_are_those_still_to_come_as_of_a_day(warehouse):
     assert 0 < len(later) < len(everything)
     assert all(r["event_date"][:4] >= str(dated[1])[:4] for r in later)
     assert upcoming("2999-01-01") == []
+
+
+@pytest.fixture()
+def composed(tmp_path):
+    """A migrated, empty warehouse and a way to add articles and claims to it."""
+    from flows.warehouse.connect import open_warehouse
+
+    db = tmp_path / "w.duckdb"
+    with open_warehouse(str(db)):
+        pass
+    return db
+
+
+def add(con, article_id, source, hour, claims, story="s1", reprint_of=None, is_digest=False):
+    con.execute(
+        "insert into article (article_id, source_uri, source, published_at, text, text_hash, word_count, "
+        "story_id, pipeline_version, reprint_of, is_digest) "
+        "values (?, ?, ?, timestamptz '2025-03-04 00:00:00+00' + to_hours(?), 'x', ?, 1, ?, 't', ?, ?)",
+        [article_id, article_id, source, hour, article_id, story, reprint_of, is_digest],
+    )
+    for i, (group, text, quoted) in enumerate(claims):
+        con.execute(
+            "insert into claim (claim_id, article_id, speaker, text, is_direct_quote, start_char, end_char, "
+            "sentence, confidence, claim_group_id) values (?, ?, 'The minister', ?, ?, ?, ?, ?, 0.9, ?)",
+            [f"{article_id}-{i}", article_id, text, quoted, i * 100, i * 100 + len(text), text, group],
+        )
+
+
+def test_claim_lineage_ranks_carriers_and_shows_the_words_changed(composed):
+    with duckdb.connect(str(composed)) as con:
+        add(con, "late", "Gazette", 5, [("g1", "the bridge will reopen in May, officials said", False)])
+        add(
+            con,
+            "first",
+            "Wire",
+            1,
+            [("g1", "The bridge will reopen in May.", True), ("g2", "tolls stay", True)],
+        )
+        add(con, "second", "Courier", 3, [("g1", "the bridge will REOPEN in may", False)])
+        add(con, "alone", "Wire", 2, [("g2", "tolls will stay", False)])  # one outlet: did not travel
+        rows = con.execute(
+            "select claim_group_id, outlet, carrier_rank, is_first_carrier, is_verbatim, is_direct_quote, "
+            "words_added, words_dropped from claim_lineage order by claim_group_id, carrier_rank"
+        ).fetchall()
+    assert rows == [
+        ("g1", "Wire", 1, True, True, True, [], []),
+        ("g1", "Courier", 2, False, True, False, [], []),  # case and punctuation aside, the same words
+        ("g1", "Gazette", 3, False, False, False, ["officials", "said"], []),
+    ]
+
+
+def test_story_coverage_counts_original_reporting_and_reprints_apart(composed):
+    with duckdb.connect(str(composed)) as con:
+        add(con, "w", "Wire", 1, [])
+        add(con, "b", "Daily B", 2, [], reprint_of="w")
+        add(con, "c", "Courier", 3, [])
+        add(con, "d", "Digest D", 4, [], is_digest=True)  # a round-up in the story's days: in no story
+        coverage = con.execute(
+            "select articles, outlets, original_articles, reprints from story_coverage"
+        ).fetchall()
+    assert coverage == [(3, 3, 2, 1)]
+    result = cli("report", "original_reporting_by_outlet", "--db", str(composed), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    by_outlet = {row["outlet"]: row for row in json.loads(result.stdout)}
+    assert by_outlet["Daily B"]["reprints"] == 1 and by_outlet["Daily B"]["reprints_from"] == ["Wire"]
+    assert by_outlet["Wire"]["original_articles"] == 1 and by_outlet["Digest D"]["digests"] == 1

@@ -28,7 +28,12 @@ from transforms.ids import stable_id
 from transforms.names import person_words, same_person
 
 MERGE_SCHEMA = {"from_entity_id": pl.String, "to_entity_id": pl.String}
-STORY_SCHEMA = {"article_id": pl.String, "story_id": pl.String}
+STORY_SCHEMA = {
+    "article_id": pl.String,
+    "story_id": pl.String,
+    "is_digest": pl.Boolean,
+    "reprint_of": pl.String,
+}
 GROUP_SCHEMA = {"claim_id": pl.String, "claim_group_id": pl.String}
 
 NUM_PERM = 64
@@ -38,6 +43,11 @@ STORY_COSINE = 0.30  # TF-IDF cosine of two outlets' texts on one story
 ENTITY_SIMILARITY = 0.55  # weighted overlap of salient entities, with ...
 MIN_SHARED_ENTITIES = 4  # ... this many shared, and ...
 STORY_COSINE_WITH_ENTITIES = 0.20  # ... some shared wording, for a same-story pair
+HEADLINE_TERMS = 2  # headline words two articles share, with ...
+STORY_COSINE_WITH_HEADLINE = 0.25  # ... this much shared wording, for a same-story pair
+DIGEST_PARTNER_COSINE = 0.10  # two stories this unlike, joined by one article: it is a round-up
+REPRINT_CONTAINMENT = 0.8  # a text holding this share of another's shingles is a copy of it,
+MIN_REPRINT_SHINGLES = 40  # when the shorter has this many: a few lines repeat by chance
 SALIENT_TERMS = 10
 POSTINGS_CAP = 50
 STORY_WINDOW = timedelta(days=3)
@@ -241,16 +251,173 @@ def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
     return sum(x * b.get(w, 0.0) for w, x in a.items())
 
 
-def linked_stories(articles: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFrame:
-    """`story_id` for every article: kept when it has one, else shared with the articles it links to.
+def _headline_terms(title: str | None) -> frozenset[str]:
+    """A headline's content words, stemmed: two outlets' headlines of one story share some even
+    when the bodies are worded apart ("hibernating astronauts")."""
+    return frozenset(_stem(w) for w in _TERM.findall((title or "").lower()) if w not in STOPWORDS)
+
+
+_DATED_EDITION = re.compile(r"\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\s*$")
+
+
+def is_round_up_title(title: str | None, phrases: tuple[str, ...]) -> bool:
+    """A headline that names a digest rather than a story: a round-up phrase (`phrases`, from
+    the lexicon digest_titles), or an edition dated in its title ("Opening Bell 11.18.19")."""
+    lowered = (title or "").lower()
+    if _DATED_EDITION.search(lowered):
+        return True
+    return any(re.search(rf"(?<!\w){re.escape(p)}(?!\w)", lowered) for p in phrases)
+
+
+def _near_duplicates(rows: list[dict]) -> list[tuple[str, str, float]]:
+    """(article, other, how much of the shorter text the longer one holds) for texts that nearly
+    repeat each other: MinHash Jaccard at TEXT_JACCARD, or one holding REPRINT_CONTAINMENT of the
+    other's shingles (a wire story cut short), among the LSH index's candidates."""
+    hashes, sizes = {}, {}
+    for r in rows:
+        shingles = _shingles(r["text"] or "")
+        if len(shingles) < MIN_SHINGLES:
+            continue  # too short to call anything a near-duplicate of it
+        hashes[r["article_id"]] = _minhash(shingles)
+        sizes[r["article_id"]] = len(shingles)
+    band_keys = {aid: _band_keys(signature) for aid, signature in hashes.items()}
+    buckets = _lsh_buckets(band_keys)
+    pairs = []
+    for aid in sorted(hashes):
+        for other in sorted(_lsh_candidates(buckets, band_keys[aid])):
+            if other <= aid:
+                continue
+            jaccard = _jaccard(hashes[aid], hashes[other])
+            # |A ∩ B| from the Jaccard estimate and the two sizes, over the smaller set
+            shared = jaccard * (sizes[aid] + sizes[other]) / (1 + jaccard)
+            containment = shared / min(sizes[aid], sizes[other])
+            long_enough = min(sizes[aid], sizes[other]) >= MIN_REPRINT_SHINGLES
+            if jaccard >= TEXT_JACCARD or (long_enough and containment >= REPRINT_CONTAINMENT):
+                pairs.append((aid, other, containment))
+    return pairs
+
+
+def _story_candidates(rows, salient, vectors, headlines) -> dict[str, set[str]]:
+    """Per article, the later-sorting articles sharing a salient entity, a top term or a headline
+    word with it; a key shared by more than POSTINGS_CAP articles says little about any pair, and
+    the constant cap keeps the cost linear."""
+    top_terms = {
+        aid: [term for term, _ in sorted(vector.items(), key=lambda kv: (-kv[1], kv[0]))[:SALIENT_TERMS]]
+        for aid, vector in vectors.items()
+    }
+    keys_of = {
+        r["article_id"]: [f"e:{e}" for e in salient.get(r["article_id"], {})]
+        + [f"t:{t}" for t in top_terms[r["article_id"]]]
+        + [f"h:{h}" for h in headlines[r["article_id"]]]
+        for r in rows
+    }
+    postings: dict[str, list[str]] = defaultdict(list)
+    for aid, keys in keys_of.items():
+        for key in keys:
+            postings[key].append(aid)
+    return {
+        aid: {o for k in keys if len(postings[k]) <= POSTINGS_CAP for o in postings[k] if o > aid}
+        for aid, keys in keys_of.items()
+    }
+
+
+def _same_story(cosine: float, entities: tuple[float, int], shared_headline: int) -> bool:
+    """Two outlets' articles within the window report one story: alike words; or most of their
+    salient entities and some wording; or two headline words and a little more wording."""
+    entity_score, shared = entities
+    return (
+        cosine >= STORY_COSINE
+        or (
+            entity_score >= ENTITY_SIMILARITY
+            and shared >= MIN_SHARED_ENTITIES
+            and cosine >= STORY_COSINE_WITH_ENTITIES
+        )
+        or (shared_headline >= HEADLINE_TERMS and cosine >= STORY_COSINE_WITH_HEADLINE)
+    )
+
+
+def _story_pairs(rows, by_id, salient, vectors, headlines) -> list[tuple[str, str]]:
+    pairs = []
+    for aid, candidates in _story_candidates(rows, salient, vectors, headlines).items():
+        r = by_id[aid]
+        for other in sorted(candidates):
+            o = by_id[other]
+            if (r["source"] or aid) == (o["source"] or other) or not _within_window(
+                r["published_at"], o["published_at"]
+            ):
+                continue
+            cosine = _cosine(vectors[aid], vectors[other])
+            entities = _entity_similarity(salient.get(aid, {}), salient.get(other, {}))
+            if _same_story(cosine, entities, len(headlines[aid] & headlines[other])):
+                pairs.append((aid, other))
+    return pairs
+
+
+def _hubs(pairs: list[tuple[str, str]], vectors, near: set[frozenset]) -> set[str]:
+    """Articles that would join stories sharing nothing else: two of an article's partners whose
+    own texts are unlike (cosine under DIGEST_PARTNER_COSINE) and are not linked themselves make
+    it a round-up, which belongs to neither."""
+    partners: dict[str, set[str]] = defaultdict(set)
+    linked = {frozenset(p) for p in pairs} | near
+    for a, b in pairs:
+        partners[a].add(b)
+        partners[b].add(a)
+    hubs = set()
+    for aid, others in partners.items():
+        ordered = sorted(others)
+        for i, x in enumerate(ordered):
+            if any(
+                frozenset((x, y)) not in linked and _cosine(vectors[x], vectors[y]) < DIGEST_PARTNER_COSINE
+                for y in ordered[i + 1 :]
+            ):
+                hubs.add(aid)
+                break
+    return hubs
+
+
+def _reprints(near: list[tuple[str, str, float]], by_id: dict) -> dict[str, str]:
+    """Article -> the article it reprints: among texts that nearly repeat each other, from other
+    outlets, the earliest published is the original (undated ones come after dated ones; then
+    the article id decides), and every later copy from another outlet reprints it."""
+    uf = _UnionFind()
+    for a, b, _ in near:
+        uf.union(a, b)
+    copies: dict[str, list[str]] = defaultdict(list)
+    for a, b, _ in near:
+        for x in (a, b):
+            if x not in copies[uf.find(x)]:
+                copies[uf.find(x)].append(x)
+
+    def first(aid: str):
+        published = by_id[aid]["published_at"]
+        return (published is None, published.timestamp() if published else 0.0, aid)
+
+    out = {}
+    for members in copies.values():
+        original = min(members, key=first)
+        outlet = by_id[original]["source"] or original
+        for m in members:
+            if m != original and (by_id[m]["source"] or m) != outlet:
+                out[m] = original
+    return out
+
+
+def linked_stories(
+    articles: pl.DataFrame, mentions: pl.DataFrame, round_up_phrases: tuple[str, ...] = ()
+) -> pl.DataFrame:
+    """`story_id` for every article: kept when it has one, else shared with the articles it links
+    to; whether it is a round-up (`is_digest`); and the article it reprints (`reprint_of`).
 
     Two articles are one story when their texts nearly repeat each other (MinHash), or when they
-    come from different outlets within STORY_WINDOW and either their words are alike (TF-IDF
-    cosine ≥ STORY_COSINE) or they share most of their salient entities and some wording.
-    Candidates come from an LSH index and from inverted indexes of salient entities and terms,
-    capped per key, so cost grows with the number of articles, not its square.
+    come from different outlets within STORY_WINDOW and their words are alike, or they share most
+    of their salient entities or two headline words, and some wording (`_same_story`). A digest
+    (a round-up headline, or an article whose links would join stories that share nothing else)
+    is a story of its own. Candidates come from an LSH index and inverted indexes of salient
+    entities, terms and headline words, capped per key, so cost grows with the number of
+    articles, not its square.
 
-    `articles`: article_id, source, published_at, text, story_id. `mentions`: article_id, entity_id.
+    `articles`: article_id, source, published_at, text, story_id, and title when known.
+    `mentions`: article_id, entity_id.
     """
     if articles.height == 0:
         return pl.DataFrame(schema=STORY_SCHEMA)
@@ -258,62 +425,24 @@ def linked_stories(articles: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFra
     by_id = {r["article_id"]: r for r in rows}
     salient = _salient_entities(mentions, len(rows)) if mentions.height else {}
     vectors = _text_vectors(rows)
+    headlines = {r["article_id"]: _headline_terms(r.get("title")) for r in rows}
 
-    hashes = {}
-    for r in rows:
-        shingles = _shingles(r["text"] or "")
-        if len(shingles) < MIN_SHINGLES:
-            continue  # too short to call anything a near-duplicate of it
-        hashes[r["article_id"]] = _minhash(shingles)
-    band_keys = {aid: _band_keys(signature) for aid, signature in hashes.items()}
-    buckets = _lsh_buckets(band_keys)
+    near = _near_duplicates(rows)
+    pairs = _story_pairs(rows, by_id, salient, vectors, headlines)
+    digests = {r["article_id"] for r in rows if is_round_up_title(r.get("title"), round_up_phrases)}
+    digests |= _hubs(pairs, vectors, {frozenset(p[:2]) for p in near})
 
-    top_terms = {
-        aid: [term for term, _ in sorted(vector.items(), key=lambda kv: (-kv[1], kv[0]))[:SALIENT_TERMS]]
-        for aid, vector in vectors.items()
-    }
-    postings: dict[str, list[str]] = defaultdict(list)
-    for aid, ents in salient.items():
-        for eid in ents:
-            postings["e:" + eid].append(aid)
-    for aid, terms in top_terms.items():
-        for term in terms:
-            postings["t:" + term].append(aid)
-    # a key shared by many articles says little about any pair; the constant cap keeps the cost linear
-    cap = POSTINGS_CAP
-
+    # a digest reprinted is one digest, but a digest that holds a copy of a story is not in it
+    near = [p for p in near if (p[0] in digests) == (p[1] in digests)]
     uf = _UnionFind()
-    for r in rows:  # near-duplicates first, so the pairs below skip what is already joined
-        aid = r["article_id"]
-        uf.find(aid)
-        for other in _lsh_candidates(buckets, band_keys[aid]) if aid in hashes else ():
-            if (
-                other != aid
-                and uf.find(other) != uf.find(aid)
-                and _jaccard(hashes[aid], hashes[other]) >= TEXT_JACCARD
-            ):
-                uf.union(aid, other)
     for r in rows:
-        aid = r["article_id"]
-        keys = [f"e:{e}" for e in salient.get(aid, {})]
-        keys += [f"t:{t}" for t in top_terms[aid]]
-        candidates = {o for k in keys if len(postings[k]) <= cap for o in postings[k] if o > aid}
-        for other in candidates:
-            if uf.find(other) == uf.find(aid):
-                continue
-            o = by_id[other]
-            if (r["source"] or aid) == (o["source"] or other) or not _within_window(
-                r["published_at"], o["published_at"]
-            ):
-                continue
-            cosine = _cosine(vectors[aid], vectors[other])
-            entity_score, shared = _entity_similarity(salient.get(aid, {}), salient.get(other, {}))
-            if cosine >= STORY_COSINE or (
-                entity_score >= ENTITY_SIMILARITY
-                and shared >= MIN_SHARED_ENTITIES
-                and cosine >= STORY_COSINE_WITH_ENTITIES
-            ):
-                uf.union(aid, other)
+        uf.find(r["article_id"])
+    for a, b, _ in near:
+        uf.union(a, b)
+    for a, b in pairs:
+        if a not in digests and b not in digests:
+            uf.union(a, b)
+    reprints = _reprints(near, by_id)
 
     clusters: dict[str, list[str]] = defaultdict(list)
     for r in rows:
@@ -322,7 +451,15 @@ def linked_stories(articles: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFra
     for members in clusters.values():
         existing = sorted({by_id[m]["story_id"] for m in members if by_id[m]["story_id"]})
         story = existing[0] if existing else stable_id("story", min(members))
-        out.extend({"article_id": m, "story_id": by_id[m]["story_id"] or story} for m in members)
+        out.extend(
+            {
+                "article_id": m,
+                "story_id": by_id[m]["story_id"] or story,
+                "is_digest": m in digests,
+                "reprint_of": reprints.get(m),
+            }
+            for m in members
+        )
     return pl.DataFrame(out, schema=STORY_SCHEMA).sort("article_id")
 
 
@@ -388,7 +525,11 @@ def linked_claims(claims: pl.DataFrame, stories: pl.DataFrame) -> pl.DataFrame:
     """
     if claims.height == 0:
         return pl.DataFrame(schema=GROUP_SCHEMA)
-    rows = claims.join(stories, on="article_id", how="left").sort("claim_id").to_dicts()
+    rows = (
+        claims.join(stories.select("article_id", "story_id"), on="article_id", how="left")
+        .sort("claim_id")
+        .to_dicts()
+    )
     words = {r["claim_id"]: _content_words(r["text"]) for r in rows}
     phrases = {r["claim_id"]: _phrases(r["text"]) for r in rows}
     df = Counter(w for ws in words.values() for w in ws)

@@ -30,7 +30,7 @@ def articles_to_link(con: duckdb.DuckDBPyConnection, window_days: int) -> pl.Dat
     earliest document now holding it was loaded (a page fetched again is loaded again). So the
     step's cost follows the days the new articles are about, not the size of the warehouse, and
     it reads nothing when every article has its story.
-    Columns: article_id, source, published_at, text, story_id."""
+    Columns: article_id, source, published_at, text, story_id, title."""
     return con.execute(
         """
         with loaded as (
@@ -45,7 +45,7 @@ def articles_to_link(con: duckdb.DuckDBPyConnection, window_days: int) -> pl.Dat
             select distinct d.article_id
             from dated d join new_days n on d.day between n.day - ?::integer and n.day + ?::integer
         )
-        select a.article_id, a.source, a.published_at, a.text, a.story_id
+        select a.article_id, a.source, a.published_at, a.text, a.story_id, a.title
         from article a semi join wanted w using (article_id)
         order by a.article_id
         """,
