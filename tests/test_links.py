@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import polars as pl
 import pytest
 
-from transforms.links import is_round_up_title, linked_claims, linked_stories
+from transforms.links import is_round_up_title, linked_claims, linked_stories, takes_up_the_claim_before
 
 T0 = datetime(2025, 11, 9, 5, tzinfo=UTC)
 
@@ -343,6 +343,139 @@ def test_paraphrased_claims_share_a_group_and_others_do_not():
     groups = dict(linked_claims(claims, stories).iter_rows())
     assert groups["c1"] == groups["c3"]
     assert len({groups["c1"], groups["c2"], groups["c4"]}) == 3
+
+
+def claim_rows(rows: list[tuple[str, str, str, str, int]]) -> pl.DataFrame:
+    """(claim_id, article_id, speaker, text, start_char) rows as the link step reads claims."""
+    return pl.DataFrame(
+        [
+            {"claim_id": c, "article_id": a, "speaker": s, "text": t, "start_char": p, "claim_group_id": None}
+            for c, a, s, t, p in rows
+        ],
+        schema={
+            "claim_id": pl.String,
+            "article_id": pl.String,
+            "speaker": pl.String,
+            "text": pl.String,
+            "start_char": pl.Int64,
+            "claim_group_id": pl.String,
+        },
+    )
+
+
+ONE_STORY = pl.DataFrame({"article_id": ["a", "b", "c"], "story_id": ["s", "s", "s"]})
+# other statements of the story, so that its words have their rarity
+FILLER = [
+    ("f1", "c", "Mayor Lina Ostrova", "the budget for the harbour will be voted on in June", 10),
+    ("f2", "c", "the port authority", "container traffic fell for a second year", 200),
+    ("f3", "c", "a dock worker", "crews were told nothing about the plans", 400),
+]
+
+
+def test_a_trimmed_quote_and_its_indirect_paraphrase_join_the_full_quote():
+    claims = claim_rows(
+        [
+            (
+                "full",
+                "a",
+                "Lina Ostrova",
+                "We will not sell the harbour to any private buyer, whatever they offer.",
+                0,
+            ),
+            ("trim", "b", "Ostrova", "We will not sell the harbour to any private buyer", 0),
+            (
+                "indirect",
+                "c",
+                "the mayor Lina Ostrova",
+                "the city would not sell the harbour to a private buyer",
+                600,
+            ),
+            *FILLER,
+        ]
+    )
+    groups = dict(linked_claims(claims, ONE_STORY).iter_rows())
+    assert groups["full"] == groups["trim"] == groups["indirect"]
+    assert len({groups["full"], groups["f1"], groups["f2"], groups["f3"]}) == 4
+
+
+def test_two_statements_of_one_speaker_stay_apart():
+    """Same speaker, same subject, shared words: still two statements, each with its own partner."""
+    claims = claim_rows(
+        [
+            ("sell", "a", "Lina Ostrova", "the city will not sell the harbour to a private buyer", 0),
+            (
+                "jobs",
+                "a",
+                "Lina Ostrova",
+                "the city will keep the harbour and its private buyers out for a decade",
+                300,
+            ),
+            ("sell2", "b", "Ostrova", "the city refuses to sell the harbour to private buyers", 0),
+            *FILLER,
+        ]
+    )
+    groups = dict(linked_claims(claims, ONE_STORY).iter_rows())
+    assert groups["sell"] == groups["sell2"]
+    assert groups["jobs"] != groups["sell"]
+
+
+def test_a_statement_split_in_two_by_one_outlet_is_one_group():
+    claims = claim_rows(
+        [
+            (
+                "whole",
+                "a",
+                "Lina Ostrova",
+                "The harbour is not for sale. Its cranes and quays belong to the people of this city.",
+                0,
+            ),
+            ("first", "b", "Ostrova", "The harbour is not for sale.", 0),
+            ("second", "b", "Ostrova", "its cranes and quays belong to the people of this city", 80),
+            ("other", "b", "Ostrova", "the budget for the harbour will be voted on in June", 300),
+            *FILLER,
+        ]
+    )
+    groups = dict(linked_claims(claims, ONE_STORY).iter_rows())
+    assert groups["whole"] == groups["first"] == groups["second"]
+    assert groups["other"] != groups["whole"]
+
+
+REDESCRIBE = frozenset({"called", "described"})
+
+
+def test_a_claim_naming_the_one_before_takes_it_up():
+    assert takes_up_the_claim_before("called that a stunt to win votes", REDESCRIBE)
+    assert takes_up_the_claim_before("Described it as a setback", REDESCRIBE)
+    # "that" opening a reported clause is no demonstrative taking anything up
+    assert not takes_up_the_claim_before("insisted that the vote was fair", REDESCRIBE)
+    assert not takes_up_the_claim_before("the vote was fair", REDESCRIBE)
+
+
+def test_a_summary_joins_both_claims_of_a_statement_another_outlet_gives_in_two():
+    claims = claim_rows(
+        [
+            (
+                "offer",
+                "a",
+                "the harbour board",
+                "the buyers were trying to pass off a loan as a gift to the city",
+                0,
+            ),
+            ("named", "a", "the board", "called that a trick to buy the quays cheaply and not a gift", 100),
+            (
+                "summary",
+                "b",
+                "officials",
+                "criticised the buyers, calling their offer a trick to buy the quays cheaply",
+                0,
+            ),
+            *FILLER,
+        ]
+    )
+    groups = dict(linked_claims(claims, ONE_STORY, REDESCRIBE).iter_rows())
+    assert groups["summary"] == groups["named"] == groups["offer"]
+    apart = dict(linked_claims(claims, ONE_STORY).iter_rows())  # without the verbs: two statements
+    assert apart["summary"] == apart["named"] != apart["offer"]
 
 
 def test_claims_in_different_stories_are_never_grouped():

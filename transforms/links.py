@@ -52,7 +52,12 @@ SALIENT_TERMS = 10
 POSTINGS_CAP = 50
 STORY_WINDOW = timedelta(days=3)
 SALIENT_PER_ARTICLE = 8
-CLAIM_SIMILARITY = 0.25
+CLAIM_SIMILARITY = 0.45  # two claims this alike (_claim_similarity) state one thing; ...
+CONTINUED_CONTAINMENT = (
+    0.6  # ... the next claim of one, by its speaker, this much held in the other continues it
+)
+SHARED_WORDING_BONUS = 0.25  # four words in the same order, two of them content words
+SAME_SPEAKER_BONUS = 0.1
 MAX_CLAIM_PARTNERS = 8
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -490,38 +495,98 @@ def _phrases(text: str) -> set[tuple[str, ...]]:
     return out
 
 
+def _speaker_words(speaker: str | None) -> frozenset[str]:
+    return frozenset(w for w in re.findall(r"[^\W\d_]+", (speaker or "").lower()) if len(w) > 1)
+
+
+def _same_speaker(a: dict, b: dict) -> bool:
+    """One speaker, written fully or in part: "Ada Vale" and "Vale", "Foreign Office" and "the
+    country's Foreign Office spokesperson"."""
+    one, other = _speaker_words(a.get("speaker")), _speaker_words(b.get("speaker"))
+    return bool(one and other) and (one <= other or other <= one)
+
+
 def _claim_similarity(a: dict, b: dict, words: dict, phrases: dict, idf: dict) -> float:
-    if phrases[a["claim_id"]] & phrases[b["claim_id"]]:
-        return 1.0
+    """How surely two claims state the same thing: their content words' overlap, weighted by
+    rarity, over the geometric mean of their weights (a trimmed quote keeps most of it, two
+    statements sharing a name or two do not); shared four-word wording and one speaker add to it."""
     wa, wb = words[a["claim_id"]], words[b["claim_id"]]
     shared = wa & wb
     if not shared:
         return 0.0
-    return sum(idf[w] for w in shared) / min(sum(idf[w] for w in wa), sum(idf[w] for w in wb))
+    weight_a, weight_b = sum(idf[w] for w in wa), sum(idf[w] for w in wb)
+    score = sum(idf[w] for w in shared) / math.sqrt(weight_a * weight_b)
+    if phrases[a["claim_id"]] & phrases[b["claim_id"]]:
+        score += SHARED_WORDING_BONUS
+    if _same_speaker(a, b):
+        score += SAME_SPEAKER_BONUS
+    return score
 
 
-def _reciprocal_matches(one: list[dict], other: list[dict], score: dict) -> list[tuple[str, str]]:
-    """(claim, its best match on the other side) where the score clears CLAIM_SIMILARITY and the
-    match ranks the claim among its own top two on this side."""
+def _one_to_one(scores: dict[tuple[str, str], float], threshold: float) -> list[tuple[str, str]]:
+    """Pairs of two articles' claims, best first, each claim in at most one: a statement is
+    reported once in an article, so its best match there is its only one."""
+    used: set[str] = set()
     matches = []
-    for a in one:
-        best = max(other, key=lambda b, a=a: score[(a["claim_id"], b["claim_id"])])
-        if score[(a["claim_id"], best["claim_id"])] < CLAIM_SIMILARITY:
-            continue
-        back = sorted(one, key=lambda c, best=best: -score[(c["claim_id"], best["claim_id"])])
-        if a in back[:2]:
-            matches.append((a["claim_id"], best["claim_id"]))
+    for (a, b), score in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0])):
+        if score < threshold:
+            break
+        if a not in used and b not in used:
+            used.update((a, b))
+            matches.append((a, b))
     return matches
 
 
-def linked_claims(claims: pl.DataFrame, stories: pl.DataFrame) -> pl.DataFrame:
+class _ClaimGroups(_UnionFind):
+    """Union-find over claims that keeps, per group, the articles it holds: two groups that both
+    hold a claim of one article stay apart (two claims of an article are two statements), unless
+    the union is a statement continued in the next sentence."""
+
+    def __init__(self, article_of: dict[str, str]):
+        super().__init__()
+        self.article_of = article_of
+        self.articles: dict[str, set[str]] = {}
+
+    def _held(self, root: str) -> set[str]:
+        return self.articles.setdefault(root, {self.article_of[root]})
+
+    def join(self, a: str, b: str, continued: bool = False) -> bool:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return True
+        held_a, held_b = self._held(ra), self._held(rb)
+        if held_a & held_b and not continued:
+            return False
+        self.union(a, b)
+        self.articles[self.find(a)] = held_a | held_b
+        return True
+
+
+_DEMONSTRATIVE = re.compile(r"^\W*(\w+)\s+(?:that|this|it|these|those)\b", re.IGNORECASE)
+
+
+def takes_up_the_claim_before(text: str | None, redescription_verbs: frozenset[str]) -> bool:
+    """A claim that opens by naming what was just said ("called that a ploy", "described it as a
+    setback"): it continues the claim before it."""
+    opening = _DEMONSTRATIVE.match(text or "")
+    return bool(opening) and opening.group(1).lower() in redescription_verbs
+
+
+def linked_claims(
+    claims: pl.DataFrame, stories: pl.DataFrame, redescription_verbs: frozenset[str] = frozenset()
+) -> pl.DataFrame:
     """`claim_group_id` for every claim: claims of different articles in one story that state the
     same thing share one; a claim with no such partner is a group of its own. Existing group ids
     are kept.
 
-    Two claims of two articles are linked when each is among the other's best matches in that
-    article (a reciprocal-rank rule: the best match one way, top-2 the other way) and their
-    similarity clears CLAIM_SIMILARITY; shared wording counts as a match outright.
+    Between two articles of a story, claims are paired one to one, best first, while their
+    similarity clears CLAIM_SIMILARITY (`_claim_similarity`); a group holds at most one claim of
+    an article, except a statement its speaker continues in the next claim of that article, when
+    the partner holds that claim too (CONTINUED_CONTAINMENT of its content: one outlet quotes in
+    one passage what another splits in two), or when that claim opens by naming the one before
+    it ("called that a ploy": `takes_up_the_claim_before`).
+
+    `claims`: claim_id, article_id, text, claim_group_id, and speaker and start_char when known.
     """
     if claims.height == 0:
         return pl.DataFrame(schema=GROUP_SCHEMA)
@@ -540,37 +605,67 @@ def linked_claims(claims: pl.DataFrame, stories: pl.DataFrame) -> pl.DataFrame:
     for r in rows:
         by_story[r["story_id"] or r["article_id"]][r["article_id"]].append(r)
 
-    uf = _UnionFind()
+    groups = _ClaimGroups({r["claim_id"]: r["article_id"] for r in rows})
     for articles in by_story.values():
         if all(c["claim_group_id"] for claims in articles.values() for c in claims):
             continue  # every claim here keeps the group it has: nothing to decide
+        for claims in articles.values():  # in the order the article gives them
+            claims.sort(key=lambda c: (c.get("start_char") or 0, c["claim_id"]))
         ids = sorted(articles)
         # each article is compared with a bounded number of the story's others (groups still join
         # across all of them through shared partners), so a story of many articles costs linear time
         pairs = [(x, y) for i, x in enumerate(ids) for y in ids[i + 1 : i + 1 + MAX_CLAIM_PARTNERS]]
         for x, y in pairs:
-            left, right = articles[x], articles[y]
+            by_id = {c["claim_id"]: c for c in (*articles[x], *articles[y])}
             scores = {
                 (a["claim_id"], b["claim_id"]): _claim_similarity(a, b, words, phrases, idf)
-                for a in left
-                for b in right
+                for a in articles[x]
+                for b in articles[y]
             }
-            flipped = {(b, a): v for (a, b), v in scores.items()}
-            for one, other, table in ((left, right, scores), (right, left, flipped)):
-                for a, b in _reciprocal_matches(one, other, table):
-                    uf.union(a, b)
+            for a, b in _one_to_one(scores, CLAIM_SIMILARITY):
+                if not groups.join(a, b):
+                    continue
+                for claim, partner in ((a, b), (b, a)):
+                    side = articles[by_id[claim]["article_id"]]
+                    before, after = _neighbours(side, claim)
+                    for neighbour in (before, after):
+                        if (
+                            neighbour
+                            and _same_speaker(by_id[neighbour], by_id[claim])
+                            and (_contained(words[neighbour], words[partner], idf) >= CONTINUED_CONTAINMENT)
+                        ):
+                            groups.join(claim, neighbour, continued=True)
+                    if (
+                        before
+                        and _same_speaker(by_id[before], by_id[claim])
+                        and takes_up_the_claim_before(by_id[claim]["text"], redescription_verbs)
+                    ):
+                        groups.join(claim, before, continued=True)
 
-    groups: dict[str, list[dict]] = defaultdict(list)
+    members_of: dict[str, list[dict]] = defaultdict(list)
     for r in rows:
-        groups[uf.find(r["claim_id"])].append(r)
+        members_of[groups.find(r["claim_id"])].append(r)
     out = []
-    for members in groups.values():
+    for members in members_of.values():
         existing = sorted({m["claim_group_id"] for m in members if m["claim_group_id"]})
         group = existing[0] if existing else stable_id("claim_group", min(m["claim_id"] for m in members))
         out.extend(
             {"claim_id": m["claim_id"], "claim_group_id": m["claim_group_id"] or group} for m in members
         )
     return pl.DataFrame(out, schema=GROUP_SCHEMA).sort("claim_id")
+
+
+def _contained(part: set[str], whole: set[str], idf: dict) -> float:
+    """The share of a claim's content (its words, weighted by rarity) another claim holds."""
+    weight = sum(idf[w] for w in part)
+    return sum(idf[w] for w in part & whole) / weight if weight else 0.0
+
+
+def _neighbours(claims: list[dict], claim_id: str) -> tuple[str | None, str | None]:
+    """The claims just before and after one, in its article's order (None at either end)."""
+    ids = [c["claim_id"] for c in claims]
+    i = ids.index(claim_id)
+    return (ids[i - 1] if i > 0 else None, ids[i + 1] if i + 1 < len(ids) else None)
 
 
 def entity_merges(entities: pl.DataFrame, neighbours: pl.DataFrame | None = None) -> pl.DataFrame:
