@@ -220,20 +220,21 @@ def bench_size(n: int, work: Path, skip_naive: bool, rounds: int = 1) -> tuple[P
 
 LINK = r"""
 import sys, time, resource, duckdb, polars as pl
+from transforms.lexicons import table
 from transforms.links import linked_stories, linked_claims
 src, copies = sys.argv[1], int(sys.argv[2])
 con = duckdb.connect(src, read_only=True)
-arts = con.execute("select article_id, source, published_at, text from article").pl()
+arts = con.execute("select article_id, source, published_at, text, title from article").pl()
 men = con.execute("select article_id, entity_id from entity_mention").pl()
-cl = con.execute("select claim_id, article_id, text from claim").pl()
+cl = con.execute("select claim_id, article_id, text, speaker, start_char from claim").pl()
 def rep(df, cols):
     return pl.concat([df.with_columns([(pl.col(c) + f"-{k}") for c in cols]) for k in range(copies)])
 arts = rep(arts, ["article_id"]).with_columns(pl.lit(None, pl.String).alias("story_id"))
 men = rep(men, ["article_id"])
 cl = rep(cl, ["claim_id", "article_id"]).with_columns(pl.lit(None, pl.String).alias("claim_group_id"))
 start = time.perf_counter()
-stories = linked_stories(arts, men)
-groups = linked_claims(cl, stories)
+stories = linked_stories(arts, men, tuple(r[0] for r in table("digest_titles")))
+groups = linked_claims(cl, stories, frozenset(r[0] for r in table("redescription_verbs")))
 print(arts.height, round(time.perf_counter() - start, 2), stories["story_id"].n_unique(),
       resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
 """

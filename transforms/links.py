@@ -1,14 +1,17 @@
-"""Across sources: which articles report the same story, and which claims state the same thing.
+"""Across sources: which articles report the same story, which reprint another's, which are
+digests, and which claims state the same thing.
 
 Stories: two articles are one story when their texts nearly repeat each other (MinHash over word
-shingles), or when two outlets, within a few days of each other, use alike words (TF-IDF cosine)
-or share most of their salient entities. Candidates come from a MinHash LSH index and inverted
-indexes of salient entities and terms, so the cost grows with the number of articles, not its
-square. Articles that already have a story keep it; new articles join the story of the article
-they link to.
+shingles), or when two outlets, within a few days of each other, use alike words (TF-IDF cosine),
+or share most of their salient entities or two headline words and some wording. Candidates come
+from a MinHash LSH index and inverted indexes of salient entities, terms and headline words, so
+the cost grows with the number of articles, not its square. A digest (a round-up) is a story of
+its own. Articles that already have a story keep it; new articles join the story of the article
+they link to. Of near-duplicate texts from several outlets the earliest is the original.
 
-Claim groups: within a story, claims of different articles whose content words overlap enough
-(IDF-weighted, so shared rare words count most) share a group.
+Claim groups: within a story, two articles' claims pair one to one, best first, when their
+content words overlap enough (IDF-weighted, so shared rare words count most); a group holds one
+claim per article unless a statement is split across two.
 """
 
 import hashlib
@@ -274,10 +277,12 @@ def is_round_up_title(title: str | None, phrases: tuple[str, ...]) -> bool:
     return any(re.search(rf"(?<!\w){re.escape(p)}(?!\w)", lowered) for p in phrases)
 
 
-def _near_duplicates(rows: list[dict]) -> list[tuple[str, str, float]]:
-    """(article, other, how much of the shorter text the longer one holds) for texts that nearly
-    repeat each other: MinHash Jaccard at TEXT_JACCARD, or one holding REPRINT_CONTAINMENT of the
-    other's shingles (a wire story cut short), among the LSH index's candidates."""
+def _near_duplicates(rows: list[dict], apart: set[str]) -> list[tuple[str, str]]:
+    """Pairs of texts that nearly repeat each other: MinHash Jaccard at TEXT_JACCARD, or one
+    holding REPRINT_CONTAINMENT of the other's shingles (a wire story cut short), among the LSH
+    index's candidates. Enough pairs to connect every set of copies, not every pair of it (a wire
+    story in a hundred outlets costs a hundred checks, not five thousand); none between an article
+    of `apart` (the digests) and one outside it: a digest holding a copy of a story is not in it."""
     hashes, sizes = {}, {}
     for r in rows:
         shingles = _shingles(r["text"] or "")
@@ -287,10 +292,11 @@ def _near_duplicates(rows: list[dict]) -> list[tuple[str, str, float]]:
         sizes[r["article_id"]] = len(shingles)
     band_keys = {aid: _band_keys(signature) for aid, signature in hashes.items()}
     buckets = _lsh_buckets(band_keys)
+    copies = _UnionFind()
     pairs = []
     for aid in sorted(hashes):
         for other in sorted(_lsh_candidates(buckets, band_keys[aid])):
-            if other <= aid:
+            if other <= aid or (aid in apart) != (other in apart) or copies.find(aid) == copies.find(other):
                 continue
             jaccard = _jaccard(hashes[aid], hashes[other])
             # |A ∩ B| from the Jaccard estimate and the two sizes, over the smaller set
@@ -298,7 +304,8 @@ def _near_duplicates(rows: list[dict]) -> list[tuple[str, str, float]]:
             containment = shared / min(sizes[aid], sizes[other])
             long_enough = min(sizes[aid], sizes[other]) >= MIN_REPRINT_SHINGLES
             if jaccard >= TEXT_JACCARD or (long_enough and containment >= REPRINT_CONTAINMENT):
-                pairs.append((aid, other, containment))
+                copies.union(aid, other)
+                pairs.append((aid, other))
     return pairs
 
 
@@ -358,37 +365,42 @@ def _story_pairs(rows, by_id, salient, vectors, headlines) -> list[tuple[str, st
     return pairs
 
 
-def _hubs(pairs: list[tuple[str, str]], vectors, near: set[frozenset]) -> set[str]:
+def _hubs(pairs: list[tuple[str, str]], vectors) -> set[str]:
     """Articles that would join stories sharing nothing else: two of an article's partners whose
     own texts are unlike (cosine under DIGEST_PARTNER_COSINE) and are not linked themselves make
     it a round-up, which belongs to neither."""
     partners: dict[str, set[str]] = defaultdict(set)
-    linked = {frozenset(p) for p in pairs} | near
+    linked = {frozenset(p) for p in pairs}
     for a, b in pairs:
         partners[a].add(b)
         partners[b].add(a)
+    unlike: dict[frozenset, bool] = {}  # two partners are often partners of several articles
+
+    def apart(x: str, y: str) -> bool:
+        pair = frozenset((x, y))
+        if pair in linked:
+            return False
+        if pair not in unlike:
+            unlike[pair] = _cosine(vectors[x], vectors[y]) < DIGEST_PARTNER_COSINE
+        return unlike[pair]
+
     hubs = set()
     for aid, others in partners.items():
         ordered = sorted(others)
-        for i, x in enumerate(ordered):
-            if any(
-                frozenset((x, y)) not in linked and _cosine(vectors[x], vectors[y]) < DIGEST_PARTNER_COSINE
-                for y in ordered[i + 1 :]
-            ):
-                hubs.add(aid)
-                break
+        if any(apart(x, y) for i, x in enumerate(ordered) for y in ordered[i + 1 :]):
+            hubs.add(aid)
     return hubs
 
 
-def _reprints(near: list[tuple[str, str, float]], by_id: dict) -> dict[str, str]:
+def _reprints(near: list[tuple[str, str]], by_id: dict) -> dict[str, str]:
     """Article -> the article it reprints: among texts that nearly repeat each other, from other
     outlets, the earliest published is the original (undated ones come after dated ones; then
     the article id decides), and every later copy from another outlet reprints it."""
     uf = _UnionFind()
-    for a, b, _ in near:
+    for a, b in near:
         uf.union(a, b)
     copies: dict[str, list[str]] = defaultdict(list)
-    for a, b, _ in near:
+    for a, b in near:
         for x in (a, b):
             if x not in copies[uf.find(x)]:
                 copies[uf.find(x)].append(x)
@@ -432,17 +444,15 @@ def linked_stories(
     vectors = _text_vectors(rows)
     headlines = {r["article_id"]: _headline_terms(r.get("title")) for r in rows}
 
-    near = _near_duplicates(rows)
     pairs = _story_pairs(rows, by_id, salient, vectors, headlines)
     digests = {r["article_id"] for r in rows if is_round_up_title(r.get("title"), round_up_phrases)}
-    digests |= _hubs(pairs, vectors, {frozenset(p[:2]) for p in near})
+    digests |= _hubs(pairs, vectors)
+    near = _near_duplicates(rows, digests)  # a digest reprinted is still one digest
 
-    # a digest reprinted is one digest, but a digest that holds a copy of a story is not in it
-    near = [p for p in near if (p[0] in digests) == (p[1] in digests)]
     uf = _UnionFind()
     for r in rows:
         uf.find(r["article_id"])
-    for a, b, _ in near:
+    for a, b in near:
         uf.union(a, b)
     for a, b in pairs:
         if a not in digests and b not in digests:
@@ -501,8 +511,9 @@ def _speaker_words(speaker: str | None) -> frozenset[str]:
 
 def _same_speaker(a: dict, b: dict) -> bool:
     """One speaker, written fully or in part: "Ada Vale" and "Vale", "Foreign Office" and "the
-    country's Foreign Office spokesperson"."""
-    one, other = _speaker_words(a.get("speaker")), _speaker_words(b.get("speaker"))
+    country's Foreign Office spokesperson". Reads a claim's `speaker_words` when it has them."""
+    one = a["speaker_words"] if "speaker_words" in a else _speaker_words(a.get("speaker"))
+    other = b["speaker_words"] if "speaker_words" in b else _speaker_words(b.get("speaker"))
     return bool(one and other) and (one <= other or other <= one)
 
 
@@ -597,6 +608,8 @@ def linked_claims(
     )
     words = {r["claim_id"]: _content_words(r["text"]) for r in rows}
     phrases = {r["claim_id"]: _phrases(r["text"]) for r in rows}
+    for r in rows:
+        r["speaker_words"] = _speaker_words(r.get("speaker"))
     df = Counter(w for ws in words.values() for w in ws)
     n = len(rows)
     idf = {w: math.log((n + 1) / (c + 0.5)) for w, c in df.items()}
