@@ -210,6 +210,44 @@ def test_a_plural_name_after_the_is_a_team_in_every_mention():
     assert [m.label for m in mentions] == ["ORG", "ORG", "NORP", "ORG"]
 
 
+def test_a_singular_name_written_twice_after_the_is_a_team_but_not_a_place():
+    from transforms.entities import _teams_named_with_the
+
+    text = (
+        "The Storm led early, but the Storm faded. Kell scored for the Storm. The Gambia voted. Keane spoke."
+    )
+    mentions = [at(text, "Storm", "PERSON", i) for i in range(3)]
+    mentions += [at(text, "Gambia", "GPE"), at(text, "Keane", "PERSON")]
+    _teams_named_with_the(text, mentions)
+    # a place with "the" is no person the model misread; a person never takes "the"
+    assert [m.label for m in mentions] == ["ORG", "ORG", "ORG", "GPE", "PERSON"]
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "label", "team"),
+    [
+        ("Harrow Rovers coach Dan Peel said the side was tired.", "Harrow Rovers", "PERSON", True),
+        ("Kestrel's manager was sacked on Monday.", "Kestrel", "GPE", True),
+        ("His first match in charge is away to Alder Vale on Saturday.", "Alder Vale", "GPE", True),
+        ("They won 3-1 over the Ravens at home.", "Ravens", "PERSON", True),
+        ("Ada Marsh had managed Corran Athletic for two years.", "Corran Athletic", "PERSON", True),
+        ("He was sacked by Fenwick United in May.", "Fenwick United", "PERSON", True),
+        # a country before a post is its national side; a bare city before one names the city
+        ("England captain Joe Root batted first.", "England", "GPE", False),
+        ("Pittsburgh quarterback Mason Rudolph was hit.", "Pittsburgh", "GPE", False),
+        # the city opens a club's longer name, which is the team
+        ("a 112-107 win over the Denver Nuggets", "Denver", "GPE", False),
+        ("Ada Marsh told the reporter she was tired.", "Ada Marsh", "PERSON", False),
+    ],
+)
+def test_a_team_is_known_by_its_people_and_its_matches(text, name, label, team):
+    from transforms.entities import _teams_by_their_people_and_matches
+
+    mentions = [at(text, name, label)]
+    _teams_by_their_people_and_matches(text, mentions)
+    assert (mentions[0].label == "ORG") is team
+
+
 def test_a_surname_the_model_typed_an_organisation_is_the_person():
     from transforms.entities import _surnames_are_people
 

@@ -438,23 +438,65 @@ def _types_by_name_head(text: str, mentions: list[Mention]) -> None:
 
 
 def _teams_named_with_the(text: str, mentions: list[Mention]) -> None:
-    """A one-word plural name the text writes after "the" ("the Steelers", "the Sabres") is a
-    team or a band, not a person or a place, in every mention of it; peoples ("the Afghans")
-    are left to the demonym rule."""
+    """A one-word name the text writes after "the" is a team or a band, not a person or a place,
+    in every mention of it: a plural one ("the Steelers", "the Sabres") once, peoples ("the
+    Afghans") left to the demonym rule; a singular one the model read as a person ("the Thunder",
+    "the Wild") twice, since no person is "the Vale" and places are ("the Gambia")."""
     plural_with_the = set()
+    singular_with_the: Counter = Counter()
     for m in mentions:
         surface = text[m.start : m.end]
         before = text[max(0, m.start - 4) : m.start]
-        if (
-            " " not in surface
-            and re.fullmatch(r"[A-Z][a-z]+s", surface)
-            and before.lower() == "the "
-            and not _DEMONYM_PLURAL.search(surface)
-            and m.label in ("PERSON", "GPE")
-        ):
+        if " " in surface or before.lower() != "the " or m.label not in ("PERSON", "GPE"):
+            continue
+        if re.fullmatch(r"[A-Z][a-z]+s", surface) and not _DEMONYM_PLURAL.search(surface):
             plural_with_the.add(surface)
+        elif re.fullmatch(r"[A-Z][a-z]+", surface) and m.label == "PERSON":
+            singular_with_the[surface] += 1
+    teams = plural_with_the | {name for name, times in singular_with_the.items() if times >= 2}
     for m in mentions:
-        if text[m.start : m.end] in plural_with_the and m.label in ("PERSON", "GPE"):
+        if text[m.start : m.end] in teams and m.label in ("PERSON", "GPE"):
+            m.label = "ORG"
+
+
+TEAM_ROLES = frozenset(word for (word,) in table("team_roles"))
+_TEAM_ROLE_AFTER = re.compile(r"^(?P<possessive>['’]s?)?\s+(?P<role>[a-z]+)\b")
+# the constructions a club is named in: "away to X", "at home to X", "a 4-1 win over X", and
+# the manager's: "to manage X", "sacked by X", "in charge of X"
+_MATCH_BEFORE = re.compile(
+    r"(?:\baway to|\bat home to|\d+-\d+(?: (?:win|victory|loss|defeat))?,? (?:over|against|to)"
+    r"|\bmanag(?:e|ed|es|ing)|\bsacked by|\bin charge of)\s+(?:the\s+)?$"
+)
+
+
+def _a_team_by_its_people_or_matches(text: str, m: "Mention") -> bool:
+    """A team's post follows the name ("Wild coach"; "Tottenham's manager", which a place's name
+    takes too: "Leeds's coach" is the club's), or a match or a manager's post names it ("away to
+    West Ham", "112-107 over the Oklahoma City Thunder", "sacked by Manchester United")."""
+    surface = text[m.start : m.end]
+    if country_name(surface):
+        return False  # "a win over Brazil": the national side, and the country it is named for
+    after = _TEAM_ROLE_AFTER.match(text[m.end : m.end + 24])
+    if after and after.group("role") in TEAM_ROLES:
+        # a place before a post, not the place's club's: "England captain", "Pittsburgh quarterback"
+        if after.group("possessive") or (m.label != "GPE" and not is_city(surface)):
+            return True
+    if re.match(r"\s+[A-Z]", text[m.end : m.end + 2]):
+        return False  # "over the Leeds Rhinos": the city opens the club's name, which goes on
+    return bool(_MATCH_BEFORE.search(text[max(0, m.start - 40) : m.start]))
+
+
+def _teams_by_their_people_and_matches(text: str, mentions: list[Mention]) -> None:
+    """A name the model read as a person or a place is a team, in every mention of it, when one
+    mention of it reads as a team's (`_a_team_by_its_people_or_matches`); a bare city before a
+    post names the city ("Pittsburgh quarterback")."""
+    teams = {
+        text[m.start : m.end]
+        for m in mentions
+        if m.label in ("PERSON", "GPE", "LOC", "ORG") and _a_team_by_its_people_or_matches(text, m)
+    }
+    for m in mentions:
+        if text[m.start : m.end] in teams and m.label in ("PERSON", "GPE", "LOC"):
             m.label = "ORG"
 
 
@@ -565,6 +607,7 @@ def resolve_article(doc, text: str) -> list[Mention]:
     _people_by_what_they_say(doc, text, mentions)
     _types_by_name_head(text, mentions)
     _teams_named_with_the(text, mentions)
+    _teams_by_their_people_and_matches(text, mentions)
     _teams_glued_to_people(text, mentions)
     _surnames_are_people(text, mentions)
     _places_named_after_in(text, mentions)
