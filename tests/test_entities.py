@@ -248,6 +248,36 @@ def test_a_team_is_known_by_its_people_and_its_matches(text, name, label, team):
     assert (mentions[0].label == "ORG") is team
 
 
+def test_a_person_a_teams_post_introduces_is_found(nlp):
+    text = "Kestrels center Tomas Varga scored twice. Rovers' coach Dan Peel was pleased."
+    names = resolve(nlp, text)
+    assert "Tomas Varga" in names and "Dan Peel" in names
+
+
+def test_a_name_in_a_list_of_names_of_one_kind_is_one_of_them():
+    from transforms.entities import _names_listed_with_names
+
+    text = "Executives from Norvane, Quell Systems, Brightwater-Lyle and others attended."
+    mentions = mentions_in(text, [("Norvane", "ORG"), ("Quell Systems", "ORG")])
+    found = _names_listed_with_names(text, mentions, [0])
+    assert [(text[m.start : m.end], m.label) for m in found] == [("Brightwater-Lyle", "ORG")]
+    # one name before it is no list
+    assert _names_listed_with_names(text, mentions[1:], [0]) == []
+
+
+def test_a_site_named_by_its_address_and_a_group_after_its_noun_are_organisations():
+    from transforms.entities import _groups_named_after_their_noun, _sites_by_their_address
+
+    text = "Sources told Ledgerline.info that a new group Parents for Safer Roads had formed."
+    assert [text[m.start : m.end] for m in _sites_by_their_address(text, [0])] == ["Ledgerline.info"]
+    assert [text[m.start : m.end] for m in _groups_named_after_their_noun(text, [0])] == [
+        "Parents for Safer Roads"
+    ]
+    # a post after the noun opens a person's name, not the group's
+    assert _groups_named_after_their_noun("the city council President Ada Vale spoke", [0]) == []
+    assert _sites_by_their_address("mail ada@ledgerline.info or visit www.Ledgerline.info", [0]) == []
+
+
 def test_a_surname_the_model_typed_an_organisation_is_the_person():
     from transforms.entities import _surnames_are_people
 

@@ -385,6 +385,91 @@ def _group_name_mentions(doc, text: str, sent_starts: list[int]) -> list[Mention
     return found
 
 
+_NAME_WORD = r"[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?"
+
+
+def _people_after_team_posts(text: str, sent_starts: list[int]) -> list[Mention]:
+    """People the model missed that a team's post introduces: "Sabres center Casey Hale",
+    "Rovers' coach Dan Peel" (a capitalised name, then a post of team_roles, then two or three
+    name words)."""
+    roles = "|".join(sorted(map(re.escape, TEAM_ROLES)))
+    pattern = re.compile(
+        rf"\b[A-Z][\w.&-]*(?:['’]s?)? (?:{roles}) (?P<name>{_NAME_WORD}(?: {_NAME_WORD}){{1,2}})\b"
+    )
+    return [
+        Mention(
+            m.start("name"),
+            m.end("name"),
+            "PERSON",
+            _sentence_index(sent_starts, m.start("name")),
+            source="pattern",
+        )
+        for m in pattern.finditer(text)
+    ]
+
+
+_LIST_NEXT = re.compile(
+    r"^(?:,| and|, and) (?P<name>[A-Z][\w&'’/-]*[\w&](?: [A-Z][\w&'’/-]*[\w&]){0,3})(?=[,.;]| and\b| or\b)"
+)
+
+
+def _names_listed_with_names(text: str, mentions: list[Mention], sent_starts: list[int]) -> list[Mention]:
+    """Names the model missed in a list of names of one kind: after two of them ("AT&T, Comcast,
+    T-Mobile and others"), the next capitalised item of the list is one more."""
+    ordered = sorted(mentions, key=lambda m: m.start)
+    found = []
+    for first, second in zip(ordered, ordered[1:], strict=False):
+        if first.label != second.label or text[first.end : second.start] != ", ":
+            continue
+        nxt = _LIST_NEXT.match(text[second.end : second.end + 80])
+        if not nxt:
+            continue
+        start, end = second.end + nxt.start("name"), second.end + nxt.end("name")
+        if not any(m.start < end and start < m.end for m in mentions):
+            found.append(
+                Mention(start, end, second.label, _sentence_index(sent_starts, start), source="pattern")
+            )
+    return found
+
+
+# a site named by its web address, as outlets are in credits ("told Polygraph.info")
+_WEB_NAME = re.compile(
+    r"(?<![\w@/.])(?P<name>[A-Z][A-Za-z0-9-]+\.(?:com|org|net|info|news|co\.uk|org\.uk))\b"
+)
+
+
+def _sites_by_their_address(text: str, sent_starts: list[int]) -> list[Mention]:
+    """Outlets and organisations the text names by a capitalised web address: "Polygraph.info"."""
+    return [
+        Mention(
+            m.start("name"), m.end("name"), "ORG", _sentence_index(sent_starts, m.start()), source="pattern"
+        )
+        for m in _WEB_NAME.finditer(text)
+    ]
+
+
+def _groups_named_after_their_noun(text: str, sent_starts: list[int]) -> list[Mention]:
+    """Organisations the model missed that follow a group noun: "a new group Doctors for Open
+    Borders", "the coalition Citizens Against Tolls" (two capitalised words or more, with the
+    connectives names hold)."""
+    nouns = "|".join(sorted(map(re.escape, GROUP_NOUNS)))
+    connectives = "|".join(sorted(map(re.escape, NAME_CONNECTIVES - {"&", "and", "e", "y", "et", "und"})))
+    word = r"[A-Z][\w'’-]*"
+    pattern = re.compile(rf"\b(?:{nouns}) (?P<name>{word}(?: (?:(?:{connectives}) )?{word})+)")
+    return [
+        Mention(
+            m.start("name"),
+            m.end("name"),
+            "ORG",
+            _sentence_index(sent_starts, m.start("name")),
+            source="pattern",
+        )
+        for m in pattern.finditer(text)
+        # "the council President Ada Vale": a post and a person, not the council's name
+        if m.group("name").split()[0].lower() not in ROLE_WORDS
+    ]
+
+
 def _inside_group_name(token) -> bool:
     """A word of "<Name> group": a proper noun no other name holds, or a people's adjective the
     name opens with ("the Islamic State group")."""
@@ -603,6 +688,10 @@ def resolve_article(doc, text: str) -> list[Mention]:
     mentions, acronyms = _with_defined_acronyms(text, mentions, sent_starts)
     mentions = _with_pattern_names(_group_name_mentions(doc, text, sent_starts), mentions)
     mentions = _with_pattern_names(_dateline_place(text), mentions)
+    mentions = _with_pattern_names(_people_after_team_posts(text, sent_starts), mentions)
+    mentions = _with_pattern_names(_sites_by_their_address(text, sent_starts), mentions)
+    mentions = _with_pattern_names(_groups_named_after_their_noun(text, sent_starts), mentions)
+    mentions = _with_pattern_names(_names_listed_with_names(text, mentions, sent_starts), mentions)
     _types_of_known_names(text, mentions)
     _people_by_what_they_say(doc, text, mentions)
     _types_by_name_head(text, mentions)
