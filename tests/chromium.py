@@ -1,4 +1,5 @@
-"""Debian's Chromium, headless, as the browser tests drive it (the HTML report, explore)."""
+"""Debian's Chromium, headless, as the browser tests drive it (the HTML report, explore), and
+the markup they feed it from an article."""
 
 import os
 import shutil
@@ -7,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+# a headline that would run script if a page did not escape it
+HOSTILE = '</script><script>document.title="pwned"</script><img src=x onerror="document.title=1">'
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 # The flags a root, offline machine needs: no sandbox, and no background calls to the network.
 CHROMIUM_FLAGS = [
@@ -35,3 +38,16 @@ def chromium(*args, profile: Path) -> subprocess.CompletedProcess:
         text=True,
         timeout=120,
     )
+
+
+def with_hostile_headline(seed_warehouse: Path, folder: Path) -> Path:
+    """A copy of the seed warehouse in `folder` whose first article's headline is HOSTILE."""
+    import duckdb
+
+    db = folder / "w.duckdb"
+    shutil.copy(seed_warehouse, db)
+    with duckdb.connect(str(db)) as con:
+        con.execute(
+            "update article set title = ? where article_id = (select min(article_id) from article)", [HOSTILE]
+        )
+    return db

@@ -2,7 +2,10 @@
 
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 # Before Prefect is imported anywhere: a throw-away home, no analytics, quiet logs.
@@ -38,6 +41,28 @@ def one_article(text: str, language: str = "en", published_date=None, article_id
         published_date=published_date,
     )
     return pl.DataFrame([row], schema=ARTICLE)
+
+
+@contextmanager
+def held_by_another_process(db: Path, read_only: bool = False, seconds: int = 60):
+    """A second process holding the DuckDB file `db` open (read-only or for writing) until the
+    block ends; yields that process once it holds the file."""
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb, time; con = duckdb.connect({str(db)!r}, read_only={read_only}); "
+            f"print('holding', flush=True); time.sleep({seconds})",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "holding"
+        yield holder
+    finally:
+        holder.kill()
+        holder.wait()
 
 
 @pytest.fixture(scope="session")

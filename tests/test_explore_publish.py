@@ -6,7 +6,6 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-import textwrap
 import time
 from datetime import date
 
@@ -16,6 +15,7 @@ import pytest
 from flows.explore.publish import STATE_TABLE, publish
 from flows.explore.server import ensure_copy
 from flows.reports import available_reports, report_sql, set_parameters
+from tests.conftest import held_by_another_process
 
 
 @pytest.fixture(scope="module")
@@ -157,28 +157,8 @@ def test_a_busy_warehouse_serves_the_copy_it_has(seed_warehouse, tmp_path):
     shutil.copy(seed_warehouse, db)
     copy = tmp_path / "copy" / "wirehouse.db"
     ensure_copy(str(db), copy)
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            textwrap.dedent(
-                f"""
-                import duckdb, sys, time
-                con = duckdb.connect({str(db)!r})
-                print("holding", flush=True)
-                time.sleep(60)
-                """
-            ),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "holding"
+    with held_by_another_process(db):
         started = time.monotonic()
         ready = ensure_copy(str(db), copy, lock_timeout=30)
         assert not ready.made and "in use" in ready.message
         assert time.monotonic() - started < 15  # not the whole lock timeout
-    finally:
-        holder.kill()
-        holder.wait()

@@ -3,7 +3,6 @@ Chromium, a run on the same warehouse while it serves, markup from articles show
 
 import html
 import os
-import shutil
 import socket
 import sqlite3
 import subprocess
@@ -16,10 +15,9 @@ import duckdb
 import pytest
 
 from flows.explore.server import datasette_command, default_copy
-from tests.chromium import chromium
+from tests.chromium import HOSTILE, chromium, with_hostile_headline
 
 WIREHOUSE = str(Path(sys.executable).parent / "wirehouse")
-HOSTILE = '</script><script>document.title="pwned"</script><img src=x onerror="document.title=1">'
 SPEAKER = "Khawaja Asif"
 
 
@@ -45,13 +43,7 @@ def wait_for(url: str, server: subprocess.Popen, timeout: float = 90.0) -> None:
 @pytest.fixture(scope="module")
 def warehouse(seed_warehouse, tmp_path_factory) -> Path:
     """The seed warehouse with markup in one headline."""
-    db = tmp_path_factory.mktemp("explore") / "w.duckdb"
-    shutil.copy(seed_warehouse, db)
-    with duckdb.connect(str(db)) as con:
-        con.execute(
-            "update article set title = ? where article_id = (select min(article_id) from article)", [HOSTILE]
-        )
-    return db
+    return with_hostile_headline(seed_warehouse, tmp_path_factory.mktemp("explore"))
 
 
 @pytest.fixture(scope="module")

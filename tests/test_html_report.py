@@ -2,7 +2,6 @@
 
 import json
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,21 +11,16 @@ import polars as pl
 import pytest
 
 from flows.html_report import LAND, html_page, places_map, report_charts, report_frames
-from tests.chromium import chromium
+from tests.chromium import HOSTILE, chromium, with_hostile_headline
 
 WIREHOUSE = str(Path(sys.executable).parent / "wirehouse")
-HOSTILE = '</script><script>document.title="pwned"</script><img src=x onerror="document.title=1">'
 
 
 @pytest.fixture(scope="module")
 def hostile_warehouse(seed_warehouse, tmp_path_factory) -> Path:
     """The seed warehouse with markup in a headline, an entity name and a claim's speaker."""
-    db = tmp_path_factory.mktemp("hostile") / "w.duckdb"
-    shutil.copy(seed_warehouse, db)
+    db = with_hostile_headline(seed_warehouse, tmp_path_factory.mktemp("hostile"))
     with duckdb.connect(str(db)) as con:
-        con.execute(
-            "update article set title = ? where article_id = (select min(article_id) from article)", [HOSTILE]
-        )
         con.execute("update entity set name = ? where name = 'Khawaja Asif'", [HOSTILE])
         con.execute("update claim set speaker = ? where speaker = 'Khawaja Asif'", [HOSTILE])
     return db

@@ -222,8 +222,9 @@ BRIDGE = (
 ELECTION = "Voters in the northern district chose a new mayor after a recount of the postal ballots. " * 2
 
 
-def test_a_round_up_belongs_to_no_story_of_others():
-    arts = articles(
+def round_up_and_its_stories(title: str) -> pl.DataFrame:
+    """An article covering the bridge and the election, one article on each, and background."""
+    return articles(
         [
             {
                 "article_id": "r",
@@ -231,14 +232,19 @@ def test_a_round_up_belongs_to_no_story_of_others():
                 "published_at": T0,
                 "text": BRIDGE + ELECTION,
                 "story_id": None,
-                "title": "Morning roundup",
+                "title": title,
             },
             {"article_id": "b", "source": "B", "published_at": T0, "text": BRIDGE, "story_id": None},
             {"article_id": "e", "source": "E", "published_at": T0, "text": ELECTION, "story_id": None},
         ]
         + [council(i) for i in range(20)]
     )
-    stories = linked_stories(arts, mentions([]), round_up_phrases=("roundup",))
+
+
+def test_a_round_up_belongs_to_no_story_of_others():
+    stories = linked_stories(
+        round_up_and_its_stories("Morning roundup"), mentions([]), round_up_phrases=("roundup",)
+    )
     ids = story_ids(stories)
     assert len({ids["r"], ids["b"], ids["e"]}) == 3
     assert dict(stories.select("article_id", "is_digest").iter_rows())["r"] is True
@@ -246,22 +252,7 @@ def test_a_round_up_belongs_to_no_story_of_others():
 
 def test_an_article_joining_two_unlike_stories_is_a_digest():
     """No round-up headline: the digest is told by what it joins (two stories sharing nothing)."""
-    arts = articles(
-        [
-            {
-                "article_id": "r",
-                "source": "R",
-                "published_at": T0,
-                "text": BRIDGE + ELECTION,
-                "story_id": None,
-                "title": "What happened today",
-            },
-            {"article_id": "b", "source": "B", "published_at": T0, "text": BRIDGE, "story_id": None},
-            {"article_id": "e", "source": "E", "published_at": T0, "text": ELECTION, "story_id": None},
-        ]
-        + [council(i) for i in range(20)]
-    )
-    stories = linked_stories(arts, mentions([]))
+    stories = linked_stories(round_up_and_its_stories("What happened today"), mentions([]))
     ids = story_ids(stories)
     assert ids["b"] != ids["e"] and ids["r"] not in (ids["b"], ids["e"])
     assert dict(stories.select("article_id", "is_digest").iter_rows()) == {a: a == "r" for a in ids}

@@ -17,6 +17,7 @@ from flows.warehouse.load import load_batch
 from flows.warehouse.lookups import articles_to_link
 from flows.warehouse.memory import release_freed_memory
 from flows.warehouse.migrate import migrate, migrations
+from tests.conftest import held_by_another_process
 from transforms.schemas import ARTICLE, CLAIM, DOCUMENT
 
 
@@ -248,28 +249,10 @@ def test_a_warehouse_held_by_another_process_names_the_holder(tmp_path):
     db = tmp_path / "w.duckdb"
     with open_warehouse(str(db)):
         pass
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            textwrap.dedent(f"""
-            import duckdb, sys, time
-            con = duckdb.connect({str(db)!r}, read_only=True)
-            print("holding", flush=True)
-            time.sleep(30)
-        """),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "holding"
+    with held_by_another_process(db, read_only=True, seconds=30) as holder:
         with pytest.raises(WarehouseError, match=rf"in use by another process \(pid {holder.pid}\)"):
             with open_warehouse(str(db), lock_timeout=1):
                 pass
-    finally:
-        holder.kill()
-        holder.wait()
 
 
 def test_audits_find_dangling_rows(tmp_path):

@@ -35,6 +35,7 @@ ROLE_ONLY = frozenset(word for word, org_name in table("role_words") if org_name
 
 # Nouns that make a preceding proper name a group (lexicons/group_nouns.tsv).
 GROUP_NOUNS = frozenset(word for (word,) in table("group_nouns"))
+TEAM_ROLES = frozenset(word for (word,) in table("team_roles"))
 
 
 _ACRONYM_AFTER = re.compile(
@@ -388,24 +389,31 @@ def _group_name_mentions(doc, text: str, sent_starts: list[int]) -> list[Mention
 _NAME_WORD = r"[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?"
 
 
-def _people_after_team_posts(text: str, sent_starts: list[int]) -> list[Mention]:
-    """People the model missed that a team's post introduces: "Sabres center Casey Hale",
-    "Rovers' coach Dan Peel" (a capitalised name, then a post of team_roles, then two or three
-    name words)."""
-    roles = "|".join(sorted(map(re.escape, TEAM_ROLES)))
-    pattern = re.compile(
-        rf"\b[A-Z][\w.&-]*(?:['’]s?)? (?:{roles}) (?P<name>{_NAME_WORD}(?: {_NAME_WORD}){{1,2}})\b"
-    )
+def _pattern_mentions(pattern: re.Pattern, text: str, label: str, sent_starts: list[int]) -> list[Mention]:
+    """A mention of `label` for each match of `pattern`'s `name` group in the text."""
     return [
         Mention(
             m.start("name"),
             m.end("name"),
-            "PERSON",
+            label,
             _sentence_index(sent_starts, m.start("name")),
             source="pattern",
         )
         for m in pattern.finditer(text)
     ]
+
+
+# a capitalised name, then a post of team_roles, then two or three name words
+_AFTER_TEAM_POST = re.compile(
+    rf"\b[A-Z][\w.&-]*(?:['’]s?)? (?:{'|'.join(sorted(map(re.escape, TEAM_ROLES)))}) "
+    rf"(?P<name>{_NAME_WORD}(?: {_NAME_WORD}){{1,2}})\b"
+)
+
+
+def _people_after_team_posts(text: str, sent_starts: list[int]) -> list[Mention]:
+    """People the model missed that a team's post introduces: "Sabres center Casey Hale",
+    "Rovers' coach Dan Peel"."""
+    return _pattern_mentions(_AFTER_TEAM_POST, text, "PERSON", sent_starts)
 
 
 _LIST_NEXT = re.compile(
@@ -440,33 +448,27 @@ _WEB_NAME = re.compile(
 
 def _sites_by_their_address(text: str, sent_starts: list[int]) -> list[Mention]:
     """Outlets and organisations the text names by a capitalised web address: "Polygraph.info"."""
-    return [
-        Mention(
-            m.start("name"), m.end("name"), "ORG", _sentence_index(sent_starts, m.start()), source="pattern"
-        )
-        for m in _WEB_NAME.finditer(text)
-    ]
+    return _pattern_mentions(_WEB_NAME, text, "ORG", sent_starts)
+
+
+_NAME_CAP = r"[A-Z][\w'’-]*"
+_GROUP_NOUN = "|".join(sorted(map(re.escape, GROUP_NOUNS)))
+# the connectives inside a name, not those that join two names ("and", "&")
+_INNER_CONNECTIVE = "|".join(sorted(map(re.escape, NAME_CONNECTIVES - {"&", "and", "e", "y", "et", "und"})))
+# a group noun, then two capitalised words or more, with the connectives names hold
+_AFTER_GROUP_NOUN = re.compile(
+    rf"\b(?:{_GROUP_NOUN}) (?P<name>{_NAME_CAP}(?: (?:(?:{_INNER_CONNECTIVE}) )?{_NAME_CAP})+)"
+)
 
 
 def _groups_named_after_their_noun(text: str, sent_starts: list[int]) -> list[Mention]:
     """Organisations the model missed that follow a group noun: "a new group Doctors for Open
-    Borders", "the coalition Citizens Against Tolls" (two capitalised words or more, with the
-    connectives names hold)."""
-    nouns = "|".join(sorted(map(re.escape, GROUP_NOUNS)))
-    connectives = "|".join(sorted(map(re.escape, NAME_CONNECTIVES - {"&", "and", "e", "y", "et", "und"})))
-    word = r"[A-Z][\w'’-]*"
-    pattern = re.compile(rf"\b(?:{nouns}) (?P<name>{word}(?: (?:(?:{connectives}) )?{word})+)")
+    Borders", "the coalition Citizens Against Tolls"; not "the council President Ada Vale", a
+    post and a person."""
     return [
-        Mention(
-            m.start("name"),
-            m.end("name"),
-            "ORG",
-            _sentence_index(sent_starts, m.start("name")),
-            source="pattern",
-        )
-        for m in pattern.finditer(text)
-        # "the council President Ada Vale": a post and a person, not the council's name
-        if m.group("name").split()[0].lower() not in ROLE_WORDS
+        m
+        for m in _pattern_mentions(_AFTER_GROUP_NOUN, text, "ORG", sent_starts)
+        if text[m.start : m.end].split()[0].lower() not in ROLE_WORDS
     ]
 
 
@@ -544,7 +546,6 @@ def _teams_named_with_the(text: str, mentions: list[Mention]) -> None:
             m.label = "ORG"
 
 
-TEAM_ROLES = frozenset(word for (word,) in table("team_roles"))
 _TEAM_ROLE_AFTER = re.compile(r"^(?P<possessive>['’]s?)?\s+(?P<role>[a-z]+)\b")
 # the constructions a club is named in: "away to X", "at home to X", "a 4-1 win over X", and
 # the manager's: "to manage X", "sacked by X", "in charge of X"

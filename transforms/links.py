@@ -399,11 +399,9 @@ def _reprints(near: list[tuple[str, str]], by_id: dict) -> dict[str, str]:
     uf = _UnionFind()
     for a, b in near:
         uf.union(a, b)
-    copies: dict[str, list[str]] = defaultdict(list)
-    for a, b in near:
-        for x in (a, b):
-            if x not in copies[uf.find(x)]:
-                copies[uf.find(x)].append(x)
+    copies: dict[str, set[str]] = defaultdict(set)
+    for x in {x for pair in near for x in pair}:
+        copies[uf.find(x)].add(x)
 
     def first(aid: str):
         published = by_id[aid]["published_at"]
@@ -618,6 +616,7 @@ def linked_claims(
     for r in rows:
         by_story[r["story_id"] or r["article_id"]][r["article_id"]].append(r)
 
+    by_id = {r["claim_id"]: r for r in rows}
     groups = _ClaimGroups({r["claim_id"]: r["article_id"] for r in rows})
     for articles in by_story.values():
         if all(c["claim_group_id"] for claims in articles.values() for c in claims):
@@ -629,7 +628,6 @@ def linked_claims(
         # across all of them through shared partners), so a story of many articles costs linear time
         pairs = [(x, y) for i, x in enumerate(ids) for y in ids[i + 1 : i + 1 + MAX_CLAIM_PARTNERS]]
         for x, y in pairs:
-            by_id = {c["claim_id"]: c for c in (*articles[x], *articles[y])}
             scores = {
                 (a["claim_id"], b["claim_id"]): _claim_similarity(a, b, words, phrases, idf)
                 for a in articles[x]

@@ -190,17 +190,12 @@ def datasette_metadata(
     tables = {}
     for name, columns in published.items():
         spec = catalog.tables.get(name) or catalog.reports.get(name) or TableSpec(name=name, is_report=True)
-        title, _, rest = report_titles.get(name, "").partition(":")
-        tables[name] = table_metadata(
-            catalog,
-            spec,
-            columns,
-            title=title.strip() or name.replace("_", " ").capitalize(),
-            description=(rest.strip() or report_titles.get(name, ""))
-            + (
-                " A report (sql/reports/), computed for the whole warehouse." if name in report_titles else ""
-            ),
-        )
+        title, description = name.replace("_", " ").capitalize(), ""
+        if name in report_titles:  # "Who said what: every attributed statement …"
+            head, _, rest = report_titles[name].partition(":")
+            title, description = head.strip() or title, (rest.strip() or report_titles[name])
+            description += " A report (sql/reports/), computed for the whole warehouse."
+        tables[name] = table_metadata(catalog, spec, columns, title=title, description=description)
     for name in hidden:
         tables[name] = {"hidden": True}
     return {
