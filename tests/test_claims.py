@@ -77,9 +77,9 @@ def test_quote_over_several_sentences(nlp):
 
 
 def test_pronoun_speaker_is_resolved(nlp):
-    text = "Defence Minister Khawaja Asif spoke to reporters in Karachi. He said the talks had entered an indefinite phase."
-    c = one(claims_of(nlp, text), "talks had entered an indefinite phase")
-    assert c["speaker"] == "Khawaja Asif" and c["speaker_entity_id"] is not None
+    text = "Interior Minister Rafael Ortega spoke to reporters in Karachi. He said the reform had entered a final phase."
+    c = one(claims_of(nlp, text), "reform had entered a final phase")
+    assert c["speaker"] == "Rafael Ortega" and c["speaker_entity_id"] is not None
 
 
 def test_short_role_takes_its_fullest_form(nlp):
@@ -141,7 +141,7 @@ def test_statement_resolves_to_its_issuer(nlp):
 
 
 def test_nested_reporting_verb_is_part_of_the_content(nlp):
-    text = "Officials said Pakistan has accused the Taliban of stalling the talks."
+    text = "Officials said Peru has accused the rebels of stalling the talks."
     claims = claims_of(nlp, text)
     assert len(claims) == 1 and claims[0]["speaker"] == "Officials"
 

@@ -41,9 +41,9 @@ def analyse(nlp, texts, ids):
 
 def test_titles_and_roles_are_stripped_from_people(nlp):
     got = resolve(
-        nlp, "Defence Minister Khawaja Asif spoke in Lahore. Sen. Maria Lopez said the bill would pass."
+        nlp, "Interior Minister Rafael Ortega spoke in Lahore. Sen. Maria Lopez said the bill would pass."
     )
-    assert "Khawaja Asif" in got and "Maria Lopez" in got
+    assert "Rafael Ortega" in got and "Maria Lopez" in got
     assert not any("Minister" in name or "Sen" in name for name in got)
 
 
@@ -54,33 +54,32 @@ def test_surname_links_to_the_full_name(nlp):
 
 def test_acronym_definitions_both_ways():
     text = (
-        "the banned Tehreek-i-Taliban Pakistan (TTP) and the TTP/FaK (Tehreek-i-Taliban Pakistan) and "
-        "the Balochistan Liberation Army (BLA)"
+        "the banned Andean Liberation Front (ALF) and the ALF/JK (Andean Liberation Front) and "
+        "the Northern Rivers Defence Army (NRDA)"
     )
     found = {(a, e) for a, _, _, e, _, _ in acronym_definitions(text)}
-    assert ("TTP", "Tehreek-i-Taliban Pakistan") in found
-    assert ("TTP/FaK", "Tehreek-i-Taliban Pakistan") in found
-    assert ("BLA", "Balochistan Liberation Army") in found
+    assert ("ALF", "Andean Liberation Front") in found
+    assert ("ALF/JK", "Andean Liberation Front") in found
+    assert ("NRDA", "Northern Rivers Defence Army") in found
 
 
 def test_acronyms_resolve_to_their_expansion_and_stay_apart_from_lookalikes(nlp):
     text = (
-        "Pakistan asked the Afghan Taliban to act against the Tehreek-i-Taliban Pakistan (TTP). "
-        "Officials said the TTP had grown stronger, and the Taliban denied it."
+        "Peru asked the Shining Path to act against the Andean Liberation Front (ALF). "
+        "Officials said the ALF had grown stronger, and the Path denied it."
     )
     got = resolve(nlp, text)
-    assert {"TTP", "Tehreek-i-Taliban Pakistan"} <= got["Tehreek-i-Taliban Pakistan"]
-    assert "Taliban" in got["Afghan Taliban"]
-    assert "Pakistan" in got and "Pakistan" not in got["Tehreek-i-Taliban Pakistan"]
-    ids = {entity_id_for(n, "ORG") for n in ("Afghan Taliban", "Tehreek-i-Taliban Pakistan")}
+    assert {"ALF", "Andean Liberation Front"} <= got["Andean Liberation Front"]
+    assert "Path" in got["Shining Path"]
+    assert "Peru" in got and "Peru" not in got["Andean Liberation Front"]
+    ids = {entity_id_for(n, "ORG") for n in ("Shining Path", "Andean Liberation Front")}
     assert len(ids) == 2
 
 
-def test_spelling_variants_of_countries_and_peoples_fold(nlp):
+def test_spelling_variants_of_a_country_fold(nlp):
     got = resolve(
         nlp,
-        "Talks were mediated by Turkiye. Turkey and Türkiye are one country. "
-        "Pashtoons and Pashtuns live on both sides.",
+        "Talks were mediated by Turkiye. Turkey and Türkiye are one country.",
     )
     assert {"Turkiye", "Turkey", "Türkiye"} <= got["Türkiye"]
 
@@ -89,16 +88,16 @@ def test_roles_tagged_as_organisations_keep_the_organisation(nlp):
     # the model tags "Pakistan’s Foreign Office Spokesperson" as one ORG span here
     got = resolve(
         nlp,
-        "ISLAMABAD: Pakistan’s Foreign Office Spokesperson said on Sunday that the Afghan Taliban "
+        "LIMA: Peru’s Foreign Office Spokesperson said on Sunday that the Chilean Navy "
         "participated in talks.",
     )
     assert "Foreign Office" in got
     assert not any("Spokesperson" in name for name in got)
-    assert "Pakistan" in got
+    assert "Peru" in got
 
 
 def test_bullets_and_heading_words_are_not_entities(nlp):
-    got = resolve(nlp, "KEY POINTS\n\n• Pakistan reiterated its demand.\n\n• The talks in Istanbul ended.")
+    got = resolve(nlp, "KEY POINTS\n\n• Peru reiterated its demand.\n\n• The talks in Geneva ended.")
     assert "KEY" not in got and "KEY POINTS" not in got
     assert all("•" not in name for name in got)
 
@@ -107,19 +106,19 @@ def test_same_entity_same_id_in_every_article(nlp):
     mentions, entities = analyse(
         nlp,
         [
-            "Khawaja Asif met officials in Istanbul on Monday.",
-            "In Istanbul, Defence Minister Khawaja Asif said talks had ended.",
+            "Rafael Ortega met officials in Geneva on Monday.",
+            "In Geneva, Interior Minister Rafael Ortega said talks had ended.",
         ],
         ["a1", "a2"],
     )
     by_article = mentions.group_by("entity_id").agg(pl.col("article_id").n_unique())
     names = dict(zip(entities["entity_id"], entities["name"], strict=True))
     shared = {names[e] for e, n in by_article.iter_rows() if n == 2}
-    assert {"Khawaja Asif", "Istanbul"} <= shared
+    assert {"Rafael Ortega", "Geneva"} <= shared
 
 
 def test_offsets_slice_to_the_mention_text(nlp):
-    text = "ISLAMABAD — Pakistan’s government accused the Taliban, the BLA/FaH (Balochistan Liberation Army) too."
+    text = "LIMA — Peru’s government accused the rebels, the ALF/JK (Andean Liberation Front) too."
     mentions, _ = analyse(nlp, [text], ["a1"])
     assert mentions.height > 0
     for row in mentions.iter_rows(named=True):
@@ -129,8 +128,7 @@ def test_offsets_slice_to_the_mention_text(nlp):
 @pytest.mark.parametrize(
     "a,b",
     [
-        ("Tehreek-e-Taliban Pakistan", "Tehreek-i-Taliban Pakistan"),
-        ("the Taliban's", "Taliban"),
+        ("the Shining Path's", "Shining Path"),
         ("Türkiye", "turkiye"),
     ],
 )
@@ -202,8 +200,8 @@ def test_a_facility_or_company_word_at_a_names_end_decides_its_type():
 def test_a_plural_name_after_the_is_a_team_in_every_mention():
     from transforms.entities import _teams_named_with_the
 
-    text = "The Harriers beat the Colliers. Colliers fans left early. The Afghans watched."
-    mentions = mentions_in(text, [("Harriers", "PERSON"), ("Colliers", "PERSON"), ("Afghans", "NORP")])
+    text = "The Harriers beat the Colliers. Colliers fans left early. The Uzbeks watched."
+    mentions = mentions_in(text, [("Harriers", "PERSON"), ("Colliers", "PERSON"), ("Uzbeks", "NORP")])
     mentions.append(at(text, "Colliers", "PERSON", 1))
     _teams_named_with_the(text, mentions)
     # a people after "the" is left to the demonym rule

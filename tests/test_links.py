@@ -56,26 +56,26 @@ def test_same_entities_same_days_different_outlets_are_one_story():
                 "article_id": "a",
                 "source": "A",
                 "published_at": T0,
-                "text": "Negotiators said the ceasefire talks in Istanbul collapsed.",
+                "text": "Negotiators said the ceasefire talks in Geneva collapsed.",
                 "story_id": None,
             },
             {
                 "article_id": "b",
                 "source": "B",
                 "published_at": T0,
-                "text": "The Istanbul talks ended without a deal, officials said of the ceasefire.",
+                "text": "The Geneva talks ended without a deal, officials said of the ceasefire.",
                 "story_id": None,
             },
             {
                 "article_id": "c",
                 "source": "C",
                 "published_at": datetime(2024, 1, 1, tzinfo=UTC),
-                "text": "Negotiators said the ceasefire talks in Istanbul collapsed.",
+                "text": "Negotiators said the ceasefire talks in Geneva collapsed.",
                 "story_id": None,
             },
         ]
     )
-    shared = ["pak", "taliban", "ttp", "istanbul", "doha"]
+    shared = ["peru", "rebels", "alf", "geneva", "lima"]
     m = mentions([(a, e) for a in "abc" for e in shared] + BACKGROUND)
     stories = story_ids(linked_stories(arts, m))
     assert stories["a"] == stories["b"]
@@ -496,17 +496,22 @@ def test_short_form_in_one_article_folds_into_the_full_name_of_another():
 
     entities = pl.DataFrame(
         [
-            {"entity_id": "full", "name": "Afghan Taliban", "type": "ORG", "aliases": ["Taliban"]},
-            {"entity_id": "short", "name": "Taliban", "type": "ORG", "aliases": []},
-            {"entity_id": "ttp", "name": "Tehreek-i-Taliban Pakistan", "type": "ORG", "aliases": ["TTP"]},
-            {"entity_id": "pk", "name": "Pakistan", "type": "GPE", "aliases": []},
+            {"entity_id": "full", "name": "Shining Path", "type": "ORG", "aliases": ["Path"]},
+            {"entity_id": "short", "name": "Path", "type": "ORG", "aliases": []},
+            {
+                "entity_id": "alf",
+                "name": "Andean Liberation Front of Peru",
+                "type": "ORG",
+                "aliases": ["ALF"],
+            },
+            {"entity_id": "pe", "name": "Peru", "type": "GPE", "aliases": []},
             {"entity_id": "john", "name": "John Smith", "type": "PERSON", "aliases": ["Smith"]},
             {"entity_id": "jane", "name": "Jane Smith", "type": "PERSON", "aliases": ["Smith"]},
             {"entity_id": "smith", "name": "Smith", "type": "PERSON", "aliases": []},
         ]
     )
     merges = dict(entity_merges(entities).iter_rows())
-    assert merges == {"short": "full"}  # Smith is two people; Pakistan is never folded
+    assert merges == {"short": "full"}  # Smith is two people; Peru is never folded
 
 
 def test_a_name_another_article_wrote_as_a_short_form_folds_into_the_full_name():
@@ -553,9 +558,9 @@ def test_a_clipped_first_name_folds_across_articles_only_beside_the_same_names()
 
 
 NEAR_DUPLICATE_TEXTS = [
-    "Pakistan accused the Afghan Taliban of stalling the talks in Istanbul on Friday, the defence "
+    "Peru accused the rebel front of stalling the talks in Geneva on Friday, the interior "
     "minister said, adding that the ceasefire would not hold for long without guarantees.",
-    "Pakistan accused the Afghan Taliban of stalling the talks in Istanbul on Friday, the defence "
+    "Peru accused the rebel front of stalling the talks in Geneva on Friday, the interior "
     "minister said, adding that the ceasefire could not hold for long without guarantees.",
     "Dock workers at the Port of Liverpool ended their strike after a pay deal with Northgate "
     "Shipping, and the union said normal operations would resume by Monday morning.",

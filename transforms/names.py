@@ -16,6 +16,14 @@ SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 INVERTIBLE_HEADS = frozenset({"department", "ministry"})
 _INITIAL = re.compile(r"^(?:[a-z]\.)+$|^[a-z]$")
 MIN_SHORT_FIRST_NAME = 3  # "Pat" for "Patrick"; "Al" for "Albert" is too often another name
+# Letters English romanisations of one name swap: "Tuareg"/"Touareg", "Uighur"/"Uyghur",
+# "Kirghiz"/"Kyrgyz", "Tadjik"/"Tajik".
+_ROMANISED = (
+    (re.compile(r"oo|ou"), "u"),
+    (re.compile(r"(?<=[a-z])y(?=[a-z])"), "i"),
+    (re.compile(r"(?<=[kg])h"), ""),
+    (re.compile(r"dzh|dj"), "j"),
+)
 
 
 def name_words(name: str) -> list[str]:
@@ -52,6 +60,16 @@ def org_key(name: str) -> str:
     if len(words) >= 3 and words[1] == "of" and words[2] == "the":
         words = words[:2] + words[3:]
     return " ".join(words)
+
+
+def people_key(name: str) -> str:
+    """A people's comparison form: its words with the letters romanisations swap unified, so
+    one people written two ways in two articles is one entity. Only peoples' names: a person's
+    or a company's spelling is the one it chose."""
+    key = org_key(name)
+    for letters, common in _ROMANISED:
+        key = letters.sub(common, key)
+    return key
 
 
 def is_initial(word: str) -> bool:

@@ -8,8 +8,8 @@ What the memory holds, and how a speaker phrase is resolved with it:
   what a news sentence is about, so "Suter could see the frustration on his friend's face. “...,”
   he said." is Suter's, though the friend was named after him; names inside quotations are
   someone else's words and never become referents.
-- **Role-named people**: a role written before a name ("Defence Minister Khawaja Asif") names that
-  person, so a later "the defence minister said" is theirs.
+- **Role-named people**: a role written before a name ("Interior Minister Rafael Ortega") names that
+  person, so a later "the interior minister said" is theirs.
 - **Speaker forms**: the subjects of every reporting verb of the article, so a short role ("the
   spokesperson") takes its fullest form ("Pakistan's Foreign Office Spokesperson").
 - **The issuer of a statement**: "In a statement, X said ..." makes a later "the statement said" X's.
@@ -95,7 +95,7 @@ class SpeakerMemory:
 
     def _role_people(self) -> dict[str, tuple[str, str]]:
         """Role -> (person, entity id) for each run of role words right before a person's name:
-        "Defence Minister Khawaja Asif", "Northgate's chief executive Daniel Okafor"."""
+        "Interior Minister Rafael Ortega", "Northgate's chief executive Daniel Okafor"."""
         roles = {}
         for m in self.mentions:
             if m["label"] != "PERSON":

@@ -26,7 +26,7 @@ def _warm() -> None:
     from transforms.gazetteer import load_place_names
 
     nlp = load_nlp(Settings().spacy_model)
-    nlp("Warming up: the minister said on Friday that the talks in Istanbul would resume.")
+    nlp("Warming up: the minister said on Friday that the talks in Geneva would resume.")
     load_place_names()  # else read by each worker on its first article that names a place
     detect_language("A sentence long enough for the language model to be loaded and used once.")
     from flows.runtime.shortcuts import applies
