@@ -515,3 +515,73 @@ def test_a_leading_title_word_stays_when_the_name_ends_in_an_organisations_head(
     start = text.index("Spokesperson")
     spans = _split_span(text, start, text.index(" said"), "ORG")
     assert [text[s:e] for s, e, _ in spans] == ["Harbour Board"]
+
+
+def test_a_name_after_a_persons_age_and_from_is_where_they_come_from():
+    from transforms.entities import _home_towns_after_an_age
+
+    text = "Ana Ruiz, 24, from Galdor’s Vennick, said so. Tom Hale, 31, of Marrow agreed. A note from Pell."
+    mentions = mentions_in(
+        text,
+        [("Ana Ruiz", "PERSON"), ("Galdor", "PERSON"), ("Vennick", "PERSON"), ("Tom Hale", "PERSON")]
+        + [("Marrow", "PERSON"), ("Pell", "PERSON")],
+    )
+    _home_towns_after_an_age(text, mentions)
+    # the region and its town, and the town after "of"; "a note from Pell" names no place
+    assert [m.label for m in mentions] == ["PERSON", "GPE", "GPE", "PERSON", "GPE", "PERSON"]
+
+
+def test_a_kind_noun_after_a_name_says_what_it_is():
+    from transforms.entities import _things_named_by_their_kind
+
+    text = (
+        "He flew into the Lisbon airport and sought refuge in the Chilean embassy. He was held at "
+        "Varrow prison and later at HMP Varrow, then saw a play at the Calder Vale theater."
+    )
+    mentions = mentions_in(
+        text,
+        [("Lisbon", "GPE"), ("Chilean", "NORP"), ("Varrow", "GPE"), ("Varrow", "GPE"), ("Calder", "GPE")],
+    )
+    mentions[3] = at(text, "Varrow", "GPE", 1)
+    _things_named_by_their_kind(text, mentions)
+    got = [(text[m.start : m.end], m.label) for m in mentions]
+    # a place's airport is a facility of its own; a name before "prison" is the prison, in every
+    # mention; the name the model cut short ("Calder") is taken in whole
+    assert got == [
+        ("Lisbon airport", "FAC"),
+        ("Chilean embassy", "FAC"),
+        ("Varrow", "FAC"),
+        ("Varrow", "FAC"),
+        ("Calder Vale", "FAC"),
+    ]
+
+
+def test_an_event_noun_makes_an_event_only_after_its_organiser():
+    from transforms.entities import _things_named_by_their_kind
+
+    text = (
+        "Northgate's Brightline conference opened. At Brightline, the G20 conference met. Brightline ended."
+    )
+    mentions = mentions_in(text, [("Northgate", "ORG"), ("Brightline", "ORG"), ("G20", "ORG")])
+    mentions += [at(text, "Brightline", "ORG", 1), at(text, "Brightline", "ORG", 2)]
+    _things_named_by_their_kind(text, mentions)
+    assert [m.label for m in mentions] == ["ORG", "EVENT", "ORG", "EVENT", "EVENT"]
+
+
+def test_a_gerund_opening_the_sentence_is_not_part_of_a_persons_name():
+    from transforms.entities import _gerunds_glued_to_names
+
+    text = (
+        "Ana Ruiz spoke first. Hosting Ruiz was an honour, he said. Irving Berlin wrote it; Berlin said so."
+    )
+    mentions = mentions_in(
+        text,
+        [
+            ("Ana Ruiz", "PERSON"),
+            ("Hosting Ruiz", "PERSON"),
+            ("Irving Berlin", "PERSON"),
+            ("Berlin", "PERSON"),
+        ],
+    )
+    _gerunds_glued_to_names(text, mentions)
+    assert [text[m.start : m.end] for m in mentions] == ["Ana Ruiz", "Ruiz", "Irving Berlin", "Berlin"]

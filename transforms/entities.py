@@ -360,6 +360,23 @@ def _model_mentions(doc, text: str, sent_starts: list[int]) -> list[Mention]:
     return mentions
 
 
+def _gerunds_glued_to_names(text: str, mentions: list[Mention]) -> None:
+    """A person's span that opens with a capitalised "-ing" word before the surname of another
+    person the article names in full took in the verb that opens the sentence: "Hosting Ruiz at
+    the gala" (the article's "Ana Ruiz") names "Ruiz"; "Irving Berlin" is a name of its own."""
+    full_names = {
+        text[m.start : m.end] for m in mentions if m.label == "PERSON" and " " in text[m.start : m.end]
+    }
+    surnames = {name.split()[-1]: name for name in full_names}
+    for m in mentions:
+        first, _, rest = text[m.start : m.end].partition(" ")
+        if m.label != "PERSON" or not re.fullmatch(r"[A-Z][a-z]+ing", first):
+            continue
+        owner = surnames.get(rest)
+        if owner and owner != text[m.start : m.end]:
+            m.start += len(first) + 1
+
+
 def _a_word_the_parser_reads_as_common(doc, start: int, end: int, label: str) -> bool:
     """A one-word span the tagger reads as a verb, an adverb or a common noun ("Televised",
     "Nationally,", "Schedule") is a capitalised word, not a name. Peoples are adjectives
@@ -664,6 +681,66 @@ def _places_named_after_in(text: str, mentions: list[Mention]) -> None:
             m.label = "GPE"
 
 
+# "Maria Lopez, 34, from Leeds", "Ryan Hale, 31, of Hope": a person's age, then where they are from
+_ORIGIN_BEFORE = re.compile(r"\b\d{1,3},\s+(?:of|from)\s+$")
+
+
+def _home_towns_after_an_age(text: str, mentions: list[Mention]) -> None:
+    """A name the model read as a person, written after a person's age and "from" or "of", is
+    the place they come from, in every mention of it; a possessive place names the region of
+    the place after it ("24, from Ontario's Kenora"), both places."""
+    places = set()
+    for m in mentions:
+        if not _ORIGIN_BEFORE.search(text[max(0, m.start - 16) : m.start]):
+            continue
+        places.add(text[m.start : m.end])
+        after = _POSSESSIVE.match(text[m.end : m.end + 2])
+        follower = next((n for n in mentions if n.start == m.end + (after.end() if after else 0) + 1), None)
+        if after and follower is not None:
+            places.add(text[follower.start : follower.end])
+    for m in mentions:
+        if text[m.start : m.end] in places and m.label in ("PERSON", "NORP", "ORG"):
+            m.label = "GPE"
+
+
+KIND_NOUNS = dict(table("kind_nouns"))
+# the name's own further capitalised words, then a lower-case kind noun: "Yerba Buena theater"
+_KIND_AFTER = re.compile(r"^(?P<more>(?: [A-Z][\w'’-]*)*) (?P<kind>[a-z]+)\b")
+_ORGANISER_BEFORE = re.compile(r"\w['’]s\s+$")
+
+
+def _things_named_by_their_kind(text: str, mentions: list[Mention]) -> None:
+    """A kind noun after a name says what the name is (`kind_nouns`): a place or a people and a
+    facility noun are one facility ("the Delhi airport" -> "Delhi airport"); any other name
+    before a facility noun is that facility in every mention ("Belmarsh prison" ... "HMP
+    Belmarsh"), and before an event noun, after its organiser ("Vox Media's Code Media
+    conference"), that event. Capitalised words the model left out of the name are taken in."""
+    starts = {m.start for m in mentions}
+    kinds = {}
+    for m in mentions:
+        after = _KIND_AFTER.match(text[m.end : m.end + 60])
+        kind = after and KIND_NOUNS.get(after.group("kind"))
+        if not kind or m.label not in ("PERSON", "GPE", "LOC", "ORG", "NORP", "FAC"):
+            continue
+        more_end = m.end + len(after.group("more"))
+        if any(m.end < start < more_end for start in starts):
+            continue  # the capitalised words are another name
+        if kind == "EVENT" and not _ORGANISER_BEFORE.search(text[max(0, m.start - 4) : m.start]):
+            continue
+        place = m.label == "NORP" or (
+            m.label in PLACE_TYPES and (country_name(text[m.start : m.end]) or is_city(text[m.start : m.end]))
+        )
+        if kind == "FAC" and place and not after.group("more"):
+            m.end += after.end()  # the place's facility, a name of its own
+            m.label = "FAC"
+            continue
+        m.end = more_end
+        kinds[text[m.start : m.end]] = kind
+    for m in mentions:
+        if text[m.start : m.end] in kinds and m.label in ("PERSON", "GPE", "LOC", "ORG", "NORP"):
+            m.label = kinds[text[m.start : m.end]]
+
+
 def _surnames_are_people(text: str, mentions: list[Mention]) -> None:
     """A lone word the model typed an organisation, a people or a place (not a country), that
     is the surname of a person the article names in full ("Julian Assange" ... "Assange said",
@@ -702,6 +779,7 @@ def resolve_article(doc, text: str) -> list[Mention]:
     mentions = _with_pattern_names(_sites_by_their_address(text, sent_starts), mentions)
     mentions = _with_pattern_names(_groups_named_after_their_noun(text, sent_starts), mentions)
     mentions = _with_pattern_names(_names_listed_with_names(text, mentions, sent_starts), mentions)
+    _gerunds_glued_to_names(text, mentions)
     _types_of_known_names(text, mentions)
     _people_by_what_they_say(doc, text, mentions)
     _types_by_name_head(text, mentions)
@@ -710,8 +788,10 @@ def resolve_article(doc, text: str) -> list[Mention]:
     _teams_glued_to_people(text, mentions)
     _surnames_are_people(text, mentions)
     _places_named_after_in(text, mentions)
+    _home_towns_after_an_age(text, mentions)
     _coordinated_types(doc, text, mentions)
     mentions = _with_repeated_names(text, mentions, sent_starts)
+    _things_named_by_their_kind(text, mentions)
     _canonical_names(text, doc, mentions, acronyms)
     _short_forms_to_full_names(mentions)
     _acronyms_of_named_organisations(mentions)
