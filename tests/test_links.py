@@ -431,6 +431,78 @@ def test_a_statement_split_in_two_by_one_outlet_is_one_group():
     assert groups["other"] != groups["whole"]
 
 
+def test_two_statements_sharing_only_the_storys_topic_words_stay_apart():
+    """Every outlet's claims say "harbour" and "sale": words the story is about tell no statement
+    from another, so two claims sharing only those, one speaker or not, are two statements."""
+    topic = [
+        (f"t{i}", article, "Lina Ostrova", f"the harbour sale {tail}", 1000 + 100 * i)
+        for i, (article, tail) in enumerate(
+            [
+                ("a", "was rushed"),
+                ("a", "lacks a plan"),
+                ("b", "must wait"),
+                ("b", "has critics"),
+                ("c", "is popular"),
+            ]
+            + [("c", "will be audited"), ("a", "split the council"), ("b", "divides families")]
+        )
+    ]
+    claims = claim_rows(
+        [
+            ("price", "a", "Lina Ostrova", "the harbour sale would make the city a profit", 0),
+            ("farce", "b", "Ostrova", "the harbour sale would make the election a farce", 0),
+            ("quote", "c", "Ostrova", "the harbour sale would make the city a profit", 0),
+            *topic,
+        ]
+    )
+    groups = dict(linked_claims(claims, ONE_STORY).iter_rows())
+    assert groups["price"] == groups["quote"]  # the same words beyond the topic: one statement
+    assert groups["farce"] != groups["price"]
+
+
+def test_a_shared_figure_makes_two_wordings_one_statement_but_a_year_does_not():
+    claims = claim_rows(
+        [
+            ("paid", "a", "the auditor", "the port paid the consultants $318,500 for the study", 0),
+            ("cost", "b", "the city's website", "the consultancy study cost taxpayers just over $318,500", 0),
+            ("year", "a", "the auditor", "the consultants were hired in 2019 for the study", 300),
+            (
+                "year2",
+                "b",
+                "a councillor",
+                "a study ordered in 2019 by the harbour board was never read",
+                300,
+            ),
+            *FILLER,
+        ]
+    )
+    groups = dict(linked_claims(claims, ONE_STORY).iter_rows())
+    assert groups["paid"] == groups["cost"]
+    assert groups["year"] != groups["year2"]
+
+
+def test_a_claim_like_one_member_of_a_group_but_not_the_others_joins_none():
+    """ "told not to throw out" is like the doctors' advice, not like what the patient bought:
+    pairwise it would chain all three into one statement."""
+    claims = claim_rows(
+        [
+            (
+                "told",
+                "a",
+                "a doctor",
+                "doctors told him to throw out the wool blankets and cushions at once",
+                0,
+            ),
+            ("bought", "b", "the patient", "he had bought new wool blankets and cushions in the spring", 0),
+            ("advice", "c", "Dr Lina Ostrova", "told not to throw out the blankets at once", 0),
+            *FILLER,
+        ]
+    )
+    groups = dict(linked_claims(claims, ONE_STORY).iter_rows())
+    # whatever the first two are, the third is not one statement with both of them
+    assert len({groups["told"], groups["bought"], groups["advice"]}) >= 2
+
+
 REDESCRIBE = frozenset({"called", "described"})
 
 

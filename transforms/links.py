@@ -61,6 +61,7 @@ CONTINUED_CONTAINMENT = (
 )
 SHARED_WORDING_BONUS = 0.25  # four words in the same order, two of them content words
 SAME_SPEAKER_BONUS = 0.1
+TOPIC_CLAIMS_PER_ARTICLE = 2  # a word in more claims of a story than this per article is its topic
 MAX_CLAIM_PARTNERS = 8
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -515,21 +516,39 @@ def _same_speaker(a: dict, b: dict) -> bool:
     return bool(one and other) and (one <= other or other <= one)
 
 
-def _claim_similarity(a: dict, b: dict, words: dict, phrases: dict, idf: dict) -> float:
+def _claim_similarity(
+    a: dict, b: dict, words: dict, phrases: dict, weights: dict, topic: frozenset[str] = frozenset()
+) -> float:
     """How surely two claims state the same thing: their content words' overlap, weighted by
     rarity, over the geometric mean of their weights (a trimmed quote keeps most of it, two
-    statements sharing a name or two do not); shared four-word wording and one speaker add to it."""
+    statements sharing a name or two do not); shared wording (four words in order, two of them
+    content words other than the story's `topic`), a shared figure ("$449,000") and one speaker
+    add to it. `weights`: each word's weight in the story (`_topic_discounted`)."""
     wa, wb = words[a["claim_id"]], words[b["claim_id"]]
     shared = wa & wb
     if not shared:
         return 0.0
-    weight_a, weight_b = sum(idf[w] for w in wa), sum(idf[w] for w in wb)
-    score = sum(idf[w] for w in shared) / math.sqrt(weight_a * weight_b)
-    if phrases[a["claim_id"]] & phrases[b["claim_id"]]:
+    weight_a, weight_b = sum(weights[w] for w in wa), sum(weights[w] for w in wb)
+    score = sum(weights[w] for w in shared) / math.sqrt(weight_a * weight_b)
+    wording = any(
+        sum(t not in STOPWORDS and t not in topic for t in run) >= 2
+        for run in phrases[a["claim_id"]] & phrases[b["claim_id"]]
+    )
+    if wording or _figures(a["text"]) & _figures(b["text"]):
         score += SHARED_WORDING_BONUS
     if _same_speaker(a, b):
         score += SAME_SPEAKER_BONUS
     return score
+
+
+# a figure precise enough to be one statement's: three digits or more, or a decimal; not a year
+_FIGURE = re.compile(r"\d[\d,.]*\d")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def _figures(text: str | None) -> set[str]:
+    found = (f.rstrip(".,") for f in _FIGURE.findall(text or ""))
+    return {f for f in found if sum(c.isdigit() for c in f) >= 3 and not _YEAR.fullmatch(f)}
 
 
 def _one_to_one(scores: dict[tuple[str, str], float], threshold: float) -> list[tuple[str, str]]:
@@ -555,6 +574,11 @@ class _ClaimGroups(_UnionFind):
         super().__init__()
         self.article_of = article_of
         self.articles: dict[str, set[str]] = {}
+        self.members_of: dict[str, list[str]] = {}
+
+    def members(self, claim: str) -> list[str]:
+        root = self.find(claim)
+        return self.members_of.get(root, [root])
 
     def _held(self, root: str) -> set[str]:
         return self.articles.setdefault(root, {self.article_of[root]})
@@ -566,8 +590,10 @@ class _ClaimGroups(_UnionFind):
         held_a, held_b = self._held(ra), self._held(rb)
         if held_a & held_b and not continued:
             return False
+        members = self.members(ra) + self.members(rb)
         self.union(a, b)
         self.articles[self.find(a)] = held_a | held_b
+        self.members_of[self.find(a)] = members
         return True
 
 
@@ -624,17 +650,24 @@ def linked_claims(
         for claims in articles.values():  # in the order the article gives them
             claims.sort(key=lambda c: (c.get("start_char") or 0, c["claim_id"]))
         ids = sorted(articles)
+        weights, topic = _topic_discounted(articles, words, idf)
+
+        def similarity(a: str, b: str, weights=weights, topic=topic) -> float:
+            return _claim_similarity(by_id[a], by_id[b], words, phrases, weights, topic)
+
         # each article is compared with a bounded number of the story's others (groups still join
         # across all of them through shared partners), so a story of many articles costs linear time
         pairs = [(x, y) for i, x in enumerate(ids) for y in ids[i + 1 : i + 1 + MAX_CLAIM_PARTNERS]]
         for x, y in pairs:
             scores = {
-                (a["claim_id"], b["claim_id"]): _claim_similarity(a, b, words, phrases, idf)
+                (a["claim_id"], b["claim_id"]): _claim_similarity(a, b, words, phrases, weights, topic)
                 for a in articles[x]
                 for b in articles[y]
             }
             for a, b in _one_to_one(scores, CLAIM_SIMILARITY):
-                if not groups.join(a, b):
+                if not _alike_as_groups(
+                    groups.members(a), groups.members(b), similarity, groups.article_of
+                ) or not groups.join(a, b):
                     continue
                 for claim, partner in ((a, b), (b, a)):
                     side = articles[by_id[claim]["article_id"]]
@@ -664,6 +697,28 @@ def linked_claims(
             {"claim_id": m["claim_id"], "claim_group_id": m["claim_group_id"] or group} for m in members
         )
     return pl.DataFrame(out, schema=GROUP_SCHEMA).sort("claim_id")
+
+
+def _topic_discounted(
+    articles: dict[str, list[dict]], words: dict, idf: dict
+) -> tuple[dict[str, float], frozenset[str]]:
+    """The words' weights within one story, and its topic words: a word more than two claims per
+    article hold is what the story is about ("deal" in a story on trade talks), no sign that two
+    claims state one thing, and weighs that much less."""
+    held = Counter(w for claims in articles.values() for c in claims for w in words[c["claim_id"]])
+    most = TOPIC_CLAIMS_PER_ARTICLE * len(articles)
+    weights = {w: idf[w] * min(1.0, most / k) for w, k in held.items()}
+    return weights, frozenset(w for w, k in held.items() if k > most)
+
+
+def _alike_as_groups(one: list[str], other: list[str], similarity, article_of: dict[str, str]) -> bool:
+    """Two groups of claims are one statement when their claims of different articles are, on
+    average, as alike as two claims of one statement must be: a claim like one member of a group
+    but not the others ("feather duvet" beside "feather pillows") joins no group through it."""
+    if len(one) == 1 and len(other) == 1:
+        return True  # the pair's own score decided it
+    scores = [similarity(a, b) for a in one for b in other if article_of[a] != article_of[b]]
+    return not scores or sum(scores) / len(scores) >= CLAIM_SIMILARITY
 
 
 def _contained(part: set[str], whole: set[str], idf: dict) -> float:
