@@ -61,6 +61,7 @@ CONTINUED_CONTAINMENT = (
 )
 SHARED_WORDING_BONUS = 0.25  # four words in the same order, two of them content words
 SAME_SPEAKER_BONUS = 0.1
+GROUP_SAMPLE = 4  # members of a group compared when it joins another (`_alike_as_groups`)
 TOPIC_CLAIMS_PER_ARTICLE = 2  # a word in more claims of a story than this per article is its topic
 MAX_CLAIM_PARTNERS = 8
 
@@ -534,7 +535,9 @@ def _claim_similarity(
         sum(t not in STOPWORDS and t not in topic for t in run) >= 2
         for run in phrases[a["claim_id"]] & phrases[b["claim_id"]]
     )
-    if wording or _figures(a["text"]) & _figures(b["text"]):
+    figures_a = a["figures"] if "figures" in a else _figures(a["text"])
+    figures_b = b["figures"] if "figures" in b else _figures(b["text"])
+    if wording or figures_a & figures_b:
         score += SHARED_WORDING_BONUS
     if _same_speaker(a, b):
         score += SAME_SPEAKER_BONUS
@@ -590,7 +593,8 @@ class _ClaimGroups(_UnionFind):
         held_a, held_b = self._held(ra), self._held(rb)
         if held_a & held_b and not continued:
             return False
-        members = self.members(ra) + self.members(rb)
+        # the group's first members stand for it: a bounded sample keeps each join's check cheap
+        members = (self.members(ra) + self.members(rb))[:GROUP_SAMPLE]
         self.union(a, b)
         self.articles[self.find(a)] = held_a | held_b
         self.members_of[self.find(a)] = members
@@ -634,6 +638,7 @@ def linked_claims(
     phrases = {r["claim_id"]: _phrases(r["text"]) for r in rows}
     for r in rows:
         r["speaker_words"] = _speaker_words(r.get("speaker"))
+        r["figures"] = _figures(r["text"])
     df = Counter(w for ws in words.values() for w in ws)
     n = len(rows)
     idf = {w: math.log((n + 1) / (c + 0.5)) for w, c in df.items()}
@@ -714,7 +719,8 @@ def _topic_discounted(
 def _alike_as_groups(one: list[str], other: list[str], similarity, article_of: dict[str, str]) -> bool:
     """Two groups of claims are one statement when their claims of different articles are, on
     average, as alike as two claims of one statement must be: a claim like one member of a group
-    but not the others ("feather duvet" beside "feather pillows") joins no group through it."""
+    but not the others ("feather duvet" beside "feather pillows") joins no group through it.
+    `one` and `other` are the groups' first GROUP_SAMPLE members."""
     if len(one) == 1 and len(other) == 1:
         return True  # the pair's own score decided it
     scores = [similarity(a, b) for a in one for b in other if article_of[a] != article_of[b]]
