@@ -367,13 +367,14 @@ def _gerunds_glued_to_names(text: str, mentions: list[Mention]) -> None:
     full_names = {
         text[m.start : m.end] for m in mentions if m.label == "PERSON" and " " in text[m.start : m.end]
     }
-    surnames = {name.split()[-1]: name for name in full_names}
+    owners = defaultdict(set)  # surname -> the full names that end in it
+    for name in full_names:
+        owners[name.split()[-1]].add(name)
     for m in mentions:
         first, _, rest = text[m.start : m.end].partition(" ")
         if m.label != "PERSON" or not re.fullmatch(r"[A-Z][a-z]+ing", first):
             continue
-        owner = surnames.get(rest)
-        if owner and owner != text[m.start : m.end]:
+        if owners.get(rest, set()) - {text[m.start : m.end]}:
             m.start += len(first) + 1
 
 
