@@ -443,8 +443,10 @@ def test_two_statements_sharing_only_the_storys_topic_words_stay_apart():
                 ("b", "must wait"),
                 ("b", "has critics"),
                 ("c", "is popular"),
+                ("c", "will be audited"),
+                ("a", "split the council"),
+                ("b", "divides families"),
             ]
-            + [("c", "will be audited"), ("a", "split the council"), ("b", "divides families")]
         )
     ]
     claims = claim_rows(
@@ -482,8 +484,8 @@ def test_a_shared_figure_makes_two_wordings_one_statement_but_a_year_does_not():
 
 
 def test_a_claim_like_one_member_of_a_group_but_not_the_others_joins_none():
-    """ "told not to throw out" is like the doctors' advice, not like what the patient bought:
-    pairwise it would chain all three into one statement."""
+    """The third claim ("told not to throw out") is like the doctors' advice, not like what the
+    patient bought: pairwise it would chain all three into one statement."""
     claims = claim_rows(
         [
             (

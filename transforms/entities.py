@@ -364,12 +364,10 @@ def _gerunds_glued_to_names(text: str, mentions: list[Mention]) -> None:
     """A person's span that opens with a capitalised "-ing" word before the surname of another
     person the article names in full took in the verb that opens the sentence: "Hosting Ruiz at
     the gala" (the article's "Ana Ruiz") names "Ruiz"; "Irving Berlin" is a name of its own."""
-    full_names = {
-        text[m.start : m.end] for m in mentions if m.label == "PERSON" and " " in text[m.start : m.end]
-    }
     owners = defaultdict(set)  # surname -> the full names that end in it
-    for name in full_names:
-        owners[name.split()[-1]].add(name)
+    for m in mentions:
+        if m.label == "PERSON" and " " in text[m.start : m.end]:
+            owners[text[m.start : m.end].split()[-1]].add(text[m.start : m.end])
     for m in mentions:
         first, _, rest = text[m.start : m.end].partition(" ")
         if m.label != "PERSON" or not re.fullmatch(r"[A-Z][a-z]+ing", first):

@@ -524,7 +524,8 @@ def _claim_similarity(
     rarity, over the geometric mean of their weights (a trimmed quote keeps most of it, two
     statements sharing a name or two do not); shared wording (four words in order, two of them
     content words other than the story's `topic`), a shared figure ("$449,000") and one speaker
-    add to it. `weights`: each word's weight in the story (`_topic_discounted`)."""
+    add to it. `weights`: each word's weight in the story (`_topic_discounted`); `a` and `b` are
+    claim rows as `linked_claims` prepares them (with `speaker_words` and `figures`)."""
     wa, wb = words[a["claim_id"]], words[b["claim_id"]]
     shared = wa & wb
     if not shared:
@@ -535,16 +536,14 @@ def _claim_similarity(
         sum(t not in STOPWORDS and t not in topic for t in run) >= 2
         for run in phrases[a["claim_id"]] & phrases[b["claim_id"]]
     )
-    figures_a = a["figures"] if "figures" in a else _figures(a["text"])
-    figures_b = b["figures"] if "figures" in b else _figures(b["text"])
-    if wording or figures_a & figures_b:
+    if wording or a["figures"] & b["figures"]:
         score += SHARED_WORDING_BONUS
     if _same_speaker(a, b):
         score += SAME_SPEAKER_BONUS
     return score
 
 
-# a figure precise enough to be one statement's: three digits or more, or a decimal; not a year
+# a figure precise enough to be one statement's ("$449,000", "2.53"): three digits or more, not a year
 _FIGURE = re.compile(r"\d[\d,.]*\d")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 
@@ -665,7 +664,7 @@ def linked_claims(
         pairs = [(x, y) for i, x in enumerate(ids) for y in ids[i + 1 : i + 1 + MAX_CLAIM_PARTNERS]]
         for x, y in pairs:
             scores = {
-                (a["claim_id"], b["claim_id"]): _claim_similarity(a, b, words, phrases, weights, topic)
+                (a["claim_id"], b["claim_id"]): similarity(a["claim_id"], b["claim_id"])
                 for a in articles[x]
                 for b in articles[y]
             }
