@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import polars as pl
 import pytest
 
-from transforms.links import is_round_up_title, linked_claims, linked_stories, takes_up_the_claim_before
+from transforms.links import is_round_up_title, linked_claims, linked_stories, mood, takes_up_the_claim_before
 
 T0 = datetime(2025, 11, 9, 5, tzinfo=UTC)
 
@@ -503,6 +503,74 @@ def test_a_claim_like_one_member_of_a_group_but_not_the_others_joins_none():
     groups = dict(linked_claims(claims, ONE_STORY).iter_rows())
     # whatever the first two are, the third is not one statement with both of them
     assert len({groups["told"], groups["bought"], groups["advice"]}) >= 2
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("residents should leave the low streets tonight", "obligation"),
+        ("to get rid of the wool blankets at once", "obligation"),
+        ("the council has to find the money by June", "obligation"),
+        ("people shouldn't throw their blankets out", "prohibition"),
+        ("not to sell the harbour", "prohibition"),
+        ("the boats must not leave the harbour", "prohibition"),
+        ("residents left the low streets on Monday", "statement"),
+        ("the plan is not ready", "statement"),
+        ("we went to the harbour to see the damage", "statement"),
+    ],
+)
+def test_mood_tells_what_must_be_done_from_what_is(text, expected):
+    assert mood(text) == expected
+
+
+def test_an_instruction_and_a_report_of_what_was_done_stay_apart():
+    """The mayor's order and the port's report of families leaving share their words; so do an
+    instruction and its prohibition: each pair is two statements. Two instructions in other words
+    are one."""
+    claims = claim_rows(
+        [
+            (
+                "order",
+                "a",
+                "Lina Ostrova",
+                "every family on the low streets must leave for the school gym tonight",
+                0,
+            ),
+            (
+                "left",
+                "b",
+                "the port authority",
+                "families from the low streets left for the gym at the school tonight",
+                0,
+            ),
+            (
+                "told",
+                "a",
+                "Lina Ostrova",
+                "to keep the boats tied up inside the harbour wall until Friday",
+                300,
+            ),
+            (
+                "not",
+                "b",
+                "a harbour pilot",
+                "boats should not be kept moored at the harbour wall before Friday",
+                300,
+            ),
+            (
+                "keep",
+                "c",
+                "the port authority",
+                "the boats must be kept tied up by the wall of the harbour until Friday",
+                300,
+            ),
+            *FILLER,
+        ]
+    )
+    groups = dict(linked_claims(claims, ONE_STORY).iter_rows())
+    assert groups["order"] != groups["left"]
+    assert groups["told"] == groups["keep"]
+    assert groups["not"] not in (groups["told"], groups["keep"])
 
 
 REDESCRIBE = frozenset({"called", "described"})

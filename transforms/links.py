@@ -61,6 +61,7 @@ CONTINUED_CONTAINMENT = (
 )
 SHARED_WORDING_BONUS = 0.25  # four words in the same order, two of them content words
 SAME_SPEAKER_BONUS = 0.1
+MOOD_PENALTY = 0.25  # what must be done against what is (`mood`): as much as shared wording earns
 GROUP_SAMPLE = 4  # members of a group compared when it joins another (`_alike_as_groups`)
 TOPIC_CLAIMS_PER_ARTICLE = 2  # a word in more claims of a story than this per article is its topic
 MAX_CLAIM_PARTNERS = 8
@@ -524,8 +525,8 @@ def _claim_similarity(
     rarity, over the geometric mean of their weights (a trimmed quote keeps most of it, two
     statements sharing a name or two do not); shared wording (four words in order, two of them
     content words other than the story's `topic`), a shared figure ("$449,000") and one speaker
-    add to it. `weights`: each word's weight in the story (`_topic_discounted`); `a` and `b` are
-    claim rows as `linked_claims` prepares them (with `speaker_words` and `figures`)."""
+    add to it; claims of different moods (`mood`: an instruction against a report of fact) lose as much. `weights`: each word's weight in the story (`_topic_discounted`); `a` and `b` are
+    claim rows as `linked_claims` prepares them (with `speaker_words`, `figures` and `mood`)."""
     wa, wb = words[a["claim_id"]], words[b["claim_id"]]
     shared = wa & wb
     if not shared:
@@ -540,7 +541,30 @@ def _claim_similarity(
         score += SHARED_WORDING_BONUS
     if _same_speaker(a, b):
         score += SAME_SPEAKER_BONUS
+    if a["mood"] != b["mood"]:
+        score -= MOOD_PENALTY
     return score
+
+
+# what must be done: "should", "must", "has to", "needs to", or a reported instruction ("told them
+# to leave": the claim is "to leave ..."); and what must not: "shouldn't", "must not", "not to"
+_OBLIGATION = re.compile(
+    r"^\W*to\s+[^\W\d_]|\b(?:should|must)\b|\bought\s+to\b|\b(?:has|have|need|needs)\s+to\b",
+    re.IGNORECASE,
+)
+_PROHIBITION = re.compile(
+    r"^\W*not\s+to\b|\b(?:should|must)(?:n[’']t|\s+not|\s+never)\b|\bought\s+not\b", re.IGNORECASE
+)
+
+
+def mood(text: str | None) -> str:
+    """Whether a claim says what must be done ("obligation": "residents should leave", "to get
+    rid of the blankets" from "told him to get rid of ..."), what must not ("prohibition":
+    "people shouldn't throw them out"), or what is or was ("statement"). Two claims of different
+    moods sharing their words ("residents left") are two statements."""
+    if _PROHIBITION.search(text or ""):
+        return "prohibition"
+    return "obligation" if _OBLIGATION.search(text or "") else "statement"
 
 
 # a figure precise enough to be one statement's ("$449,000", "2.53"): three digits or more, not a year
@@ -638,6 +662,7 @@ def linked_claims(
     for r in rows:
         r["speaker_words"] = _speaker_words(r.get("speaker"))
         r["figures"] = _figures(r["text"])
+        r["mood"] = mood(r["text"])
     df = Counter(w for ws in words.values() for w in ws)
     n = len(rows)
     idf = {w: math.log((n + 1) / (c + 0.5)) for w, c in df.items()}
