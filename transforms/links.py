@@ -526,12 +526,14 @@ def _claim_similarity(
     statements sharing a name or two do not); shared wording (four words in order, two of them
     content words other than the story's `topic`), a shared figure ("$449,000") and one speaker
     add to it; claims of different moods (`mood`: an instruction against a report of fact) lose as much. `weights`: each word's weight in the story (`_topic_discounted`); `a` and `b` are
-    claim rows as `linked_claims` prepares them (with `speaker_words`, `figures` and `mood`)."""
+    claim rows as `linked_claims` prepares them (with `speaker_words`, `figures`, `mood` and
+    their `weight` in the story)."""
     wa, wb = words[a["claim_id"]], words[b["claim_id"]]
     shared = wa & wb
     if not shared:
         return 0.0
-    weight_a, weight_b = sum(weights[w] for w in wa), sum(weights[w] for w in wb)
+    weight_a = a["weight"] if "weight" in a else sum(weights[w] for w in wa)
+    weight_b = b["weight"] if "weight" in b else sum(weights[w] for w in wb)
     score = sum(weights[w] for w in shared) / math.sqrt(weight_a * weight_b)
     wording = any(
         sum(t not in STOPWORDS and t not in topic for t in run) >= 2
@@ -680,9 +682,17 @@ def linked_claims(
             claims.sort(key=lambda c: (c.get("start_char") or 0, c["claim_id"]))
         ids = sorted(articles)
         weights, topic = _topic_discounted(articles, words, idf)
+        for claims in articles.values():
+            for c in claims:  # a claim is in one story: its weight there is read once
+                c["weight"] = sum(weights[w] for w in words[c["claim_id"]])
+        known: dict[tuple[str, str], float] = {}
 
-        def similarity(a: str, b: str, weights=weights, topic=topic) -> float:
-            return _claim_similarity(by_id[a], by_id[b], words, phrases, weights, topic)
+        def similarity(a: str, b: str, weights=weights, topic=topic, known=known) -> float:
+            # a group's check (`_alike_as_groups`) asks again for pairs already scored
+            key = (a, b) if a < b else (b, a)
+            if key not in known:
+                known[key] = _claim_similarity(by_id[a], by_id[b], words, phrases, weights, topic)
+            return known[key]
 
         # each article is compared with a bounded number of the story's others (groups still join
         # across all of them through shared partners), so a story of many articles costs linear time
