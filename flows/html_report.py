@@ -181,7 +181,7 @@ def story_coverage_chart(stories: pl.DataFrame) -> alt.Chart:
             x=alt.X("outlet:N", title=None, axis=alt.Axis(labelAngle=-30)),
             y=alt.Y("first_title:N", sort=alt.EncodingSortField("outlets", order="descending"), title=None),
             color=alt.Color("outlets:Q", title="outlets", scale=alt.Scale(scheme="greens")),
-            tooltip=["first_title:N", "outlet:N", "outlets:Q"],
+            tooltip=["first_title:N", "outlet:N", "outlets:Q", "original_articles:Q", "reprints:Q"],
         )
         .properties(height=alt.Step(18))
     )

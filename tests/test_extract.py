@@ -229,3 +229,15 @@ def test_a_page_with_its_metadata_only_in_markup_gets_it_from_the_search():
     assert page["author"] == "Maria Okafor"
     assert page["published_date"] == date(2024, 3, 12)
     assert page["title"] == "Ferry fares rise again"
+
+
+def test_a_page_of_agency_copy_says_which_agency_though_its_byline_names_no_person():
+    page = (
+        '<html><head><title>Ferry runs aground</title><meta name="author" content="Reuters Staff"></head>'
+        "<body><article><h1>Ferry runs aground</h1><p>PORT ELLIS (Reuters) - A ferry carrying 300 "
+        "passengers ran aground off the coast on Tuesday, the operator said, and all were brought "
+        "ashore safely by the evening.</p><p>The operator said an inquiry would begin on Wednesday "
+        "and that the ferry would be towed to the harbour once the tide turned.</p></article></body></html>"
+    )
+    extracted = extract_page(page, "x", now=NOW)
+    assert extracted["author"] is None and extracted["wire_agency"] == "Reuters"

@@ -138,12 +138,14 @@ def composed(tmp_path):
     return db
 
 
-def add(con, article_id, source, hour, claims, story="s1", reprint_of=None, is_digest=False):
+def add(
+    con, article_id, source, hour, claims, story="s1", reprint_of=None, is_digest=False, wire_agency=None
+):
     con.execute(
         "insert into article (article_id, source_uri, source, published_at, text, text_hash, word_count, "
-        "story_id, pipeline_version, reprint_of, is_digest) "
-        "values (?, ?, ?, timestamptz '2025-03-04 00:00:00+00' + to_hours(?), 'x', ?, 1, ?, 't', ?, ?)",
-        [article_id, article_id, source, hour, article_id, story, reprint_of, is_digest],
+        "story_id, pipeline_version, reprint_of, is_digest, wire_agency) "
+        "values (?, ?, ?, timestamptz '2025-03-04 00:00:00+00' + to_hours(?), 'x', ?, 1, ?, 't', ?, ?, ?)",
+        [article_id, article_id, source, hour, article_id, story, reprint_of, is_digest, wire_agency],
     )
     for i, (group, text, quoted) in enumerate(claims):
         con.execute(
@@ -182,12 +184,17 @@ def test_story_coverage_counts_original_reporting_and_reprints_apart(composed):
         add(con, "b", "Daily B", 2, [], reprint_of="w")
         add(con, "c", "Courier", 3, [])
         add(con, "d", "Digest D", 4, [], is_digest=True)  # a round-up in the story's days: in no story
+        # agency copy whose original is not in the warehouse: copy all the same
+        add(con, "e", "Evening E", 5, [], wire_agency="Agence France-Presse")
         coverage = con.execute(
-            "select articles, outlets, original_articles, reprints from story_coverage"
+            "select articles, outlets, original_articles, reprints, wire_copies from story_coverage"
         ).fetchall()
-    assert coverage == [(3, 3, 2, 1)]
+    assert coverage == [(4, 4, 2, 2, 1)]
     result = cli("report", "original_reporting_by_outlet", "--db", str(composed), "--format", "json")
     assert result.returncode == 0, result.stderr
     by_outlet = {row["outlet"]: row for row in json.loads(result.stdout)}
     assert by_outlet["Daily B"]["reprints"] == 1 and by_outlet["Daily B"]["reprints_from"] == ["Wire"]
     assert by_outlet["Wire"]["original_articles"] == 1 and by_outlet["Digest D"]["digests"] == 1
+    evening = by_outlet["Evening E"]
+    assert (evening["original_articles"], evening["reprints"], evening["wire_copies"]) == (0, 1, 1)
+    assert evening["reprints_from"] == ["Agence France-Presse"]

@@ -9,6 +9,8 @@ import lxml.html
 import py3langid
 import trafilatura
 
+from transforms.wire import wire_agency
+
 # Bylines that name a desk or a wire, not a person.
 _NOT_A_PERSON = re.compile(
     r"\b(desk|staff|report|reporter|bureau|agency|agencies|correspondent|editor|editors|editorial|team|"
@@ -357,13 +359,15 @@ def extract_page(html: str, source_uri: str, now: datetime | None = None) -> dic
     # text itself is the better witness.
     detected = detect_language(text) if len(text) >= 200 else None
     language = detected or normalise_language(meta["language"]) or detect_language(text)
+    byline = _first(meta["author"], fallback and fallback.author)
     return {
         "text": text,
         "reason": None,
         "url": url if url and url.startswith(("http://", "https://")) else None,
         "source": _first(meta["site_name"], fallback and fallback.sitename, host),
         "title": title,
-        "author": clean_author(_first(meta["author"], fallback and fallback.author)),
+        "author": clean_author(byline),
+        "wire_agency": wire_agency(byline, text),  # read before the byline loses its desks and wires
         "published_at": published_at,
         "published_date": published_date,
         "language": language,

@@ -44,6 +44,7 @@ ARTICLE = {
     "text_hash": pl.String,
     "word_count": pl.Int64,
     "story_id": pl.String,
+    "wire_agency": pl.String,  # the news agency whose copy the page carries, by its credit
     "pipeline_version": pl.String,
 }
 
