@@ -200,3 +200,50 @@ def test_a_later_article_joins_the_existing_story_and_claim_groups(prefect_harne
     assert stories == {first_story}
     assert all(groups[c] == g for c, g in first_groups.items())  # earlier ids never change
     assert shared > 0  # the new article's claims joined the earlier groups
+
+
+AGENCY_STORY = (
+    "<p>{dateline} A ferry carrying more than 300 passengers ran aground off the northern coast on "
+    "Tuesday morning, and every passenger was brought ashore safely by the evening, the operator said.</p>"
+    "<p>The operator said the ship struck a sandbank in heavy fog shortly after leaving the harbour at "
+    "Port Ellis, and that tugs would try to free it at high tide on Wednesday.</p>"
+    "<p>Coast guard officers said there was no sign of fuel leaking from the hull, and that divers "
+    "would inspect the ship before it could be towed back to the harbour for repairs.</p>"
+    "<p>Passengers were taken to a sports hall in the town, where volunteers served hot meals, and "
+    "most had left for home on buses the operator hired by late evening.</p>"
+)
+
+
+def agency_page(outlet: str, published: str, byline: str, dateline: str) -> str:
+    return (
+        f'<html><head><title>Ferry runs aground in fog</title><meta property="og:site_name" content="{outlet}">'
+        f'<meta name="author" content="{byline}">'
+        f'<meta property="article:published_time" content="{published}"></head>'
+        f"<body><article><h1>Ferry runs aground in fog</h1>{AGENCY_STORY.format(dateline=dateline)}"
+        "</article></body></html>"
+    )
+
+
+def test_agency_copy_in_two_outlets_is_copy_in_both(prefect_harness, db, tmp_path):
+    pages = tmp_path / "agency"
+    pages.mkdir()
+    (pages / "first.html").write_text(
+        agency_page("Morning Ledger", "2025-03-04T08:00:00Z", "JO ROE; AP Writer", "PORT ELLIS (AP) —")
+    )
+    (pages / "second.html").write_text(  # the same copy, its dateline's credit cut, its byline kept
+        agency_page("Evening Courier", "2025-03-04T11:00:00Z", "The Associated Press", "PORT ELLIS —")
+    )
+    wirehouse_pipeline([str(pages)], db=str(db))
+    with duckdb.connect(str(db), read_only=True) as con:
+        rows = con.execute(
+            "select a.source, a.wire_agency, o.source from article a "
+            "left join article o on a.reprint_of = o.article_id order by a.published_at"
+        ).fetchall()
+        coverage = con.execute(
+            "select outlets, original_articles, reprints, wire_copies from story_coverage"
+        ).fetchall()
+    assert rows == [
+        ("Morning Ledger", "Associated Press", None),
+        ("Evening Courier", "Associated Press", "Morning Ledger"),
+    ]
+    assert coverage == [(2, 0, 2, 2)]  # no outlet's own reporting: both carry the agency's copy
