@@ -584,6 +584,22 @@ def test_a_claim_naming_the_one_before_takes_it_up():
     assert not takes_up_the_claim_before("the vote was fair", REDESCRIBE)
 
 
+@pytest.mark.parametrize(
+    "text,judged",
+    [
+        ("This is a trick to buy the quays cheaply", True),
+        ("That was not a gift but a loan", True),
+        ("This is nothing but a stunt", True),
+        ("That is why the board left", False),  # a reason, no judgement of what was said
+        ("It is a trick", False),  # "it" may point at anything named before
+        ("This week the board met twice", False),
+        ("That the vote was fair is clear", False),
+    ],
+)
+def test_a_claim_judging_what_was_just_said_takes_it_up(text, judged):
+    assert takes_up_the_claim_before(text, frozenset()) is judged
+
+
 def test_a_summary_joins_both_claims_of_a_statement_another_outlet_gives_in_two():
     claims = claim_rows(
         [
@@ -609,6 +625,25 @@ def test_a_summary_joins_both_claims_of_a_statement_another_outlet_gives_in_two(
     assert groups["summary"] == groups["named"] == groups["offer"]
     apart = dict(linked_claims(claims, ONE_STORY).iter_rows())  # without the verbs: two statements
     assert apart["summary"] == apart["named"] != apart["offer"]
+
+
+def test_a_summary_joins_a_statement_and_the_quote_that_judges_it():
+    claims = claim_rows(
+        [
+            ("offer", "a", "the board", "the buyers were trying to pass off a loan as a gift to the city", 0),
+            ("judged", "a", "the board", "This is a trick to buy the quays cheaply", 100),
+            (
+                "summary",
+                "b",
+                "officials",
+                "criticised the buyers, calling their offer a trick to buy the quays cheaply",
+                0,
+            ),
+            *FILLER,
+        ]
+    )
+    groups = dict(linked_claims(claims, ONE_STORY).iter_rows())
+    assert groups["summary"] == groups["judged"] == groups["offer"]
 
 
 def test_claims_in_different_stories_are_never_grouped():

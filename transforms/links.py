@@ -627,13 +627,22 @@ class _ClaimGroups(_UnionFind):
 
 
 _DEMONSTRATIVE = re.compile(r"^\W*(\w+)\s+(?:that|this|it|these|those)\b", re.IGNORECASE)
+# "This is a ploy …", "That was not a mistake": a demonstrative subject with a predicate that
+# judges what it points at, the statement just made
+_DEMONSTRATIVE_JUDGED = re.compile(
+    r"^\W*(?:this|that)(?:\s+is|\s+was|[’']s|\s+would be|\s+will be|\s+has been)"
+    r"\s+(?:not\s+|nothing\s+|just\s+|simply\s+|merely\s+|clearly\s+)*(?:a|an|the|no|nothing|but)\b",
+    re.IGNORECASE,
+)
 
 
 def takes_up_the_claim_before(text: str | None, redescription_verbs: frozenset[str]) -> bool:
     """A claim that opens by naming what was just said ("called that a ploy", "described it as a
-    setback"): it continues the claim before it."""
+    setback") or by judging it ("This is a ploy to …"): it continues the claim before it."""
     opening = _DEMONSTRATIVE.match(text or "")
-    return bool(opening) and opening.group(1).lower() in redescription_verbs
+    return (bool(opening) and opening.group(1).lower() in redescription_verbs) or bool(
+        _DEMONSTRATIVE_JUDGED.match(text or "")
+    )
 
 
 def linked_claims(
@@ -648,7 +657,7 @@ def linked_claims(
     an article, except a statement its speaker continues in the next claim of that article, when
     the partner holds that claim too (CONTINUED_CONTAINMENT of its content: one outlet quotes in
     one passage what another splits in two), or when that claim opens by naming the one before
-    it ("called that a ploy": `takes_up_the_claim_before`).
+    it ("called that a ploy") or judges it ("This is a ploy": `takes_up_the_claim_before`).
 
     `claims`: claim_id, article_id, text, claim_group_id, and speaker and start_char when known.
     """
