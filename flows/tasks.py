@@ -180,7 +180,7 @@ def link_across_sources(con) -> dict[str, int]:
     round_ups = tuple(row[0] for row in table("digest_titles"))
     stories = linked_stories(articles, mentions, round_ups)
     claims = con.execute(
-        "select c.claim_id, c.article_id, c.text, c.claim_group_id, c.speaker, c.start_char "
+        "select c.claim_id, c.article_id, c.text, c.claim_group_id, c.speaker, c.start_char, c.mood "
         "from claim c semi join linking l using (article_id) order by c.claim_id"
     ).pl()
     groups = linked_claims(claims, stories, frozenset(row[0] for row in table("redescription_verbs")))

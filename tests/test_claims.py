@@ -358,3 +358,14 @@ def test_a_small_clause_is_no_claim(nlp):
 
 def test_a_verb_that_reports_with_a_clause_is_an_act_only_on_an_object(nlp):
     assert claims_of(nlp, "The new officer reported to the station chief in Leeds on Monday.") == []
+
+
+def test_a_claim_carries_its_mood(nlp):
+    claims = claims_of(
+        nlp,
+        'The harbour master told boat owners to keep their boats inside the wall. "Do not sail '
+        'before Friday," she said. The mayor said the wall would be finished by June.',
+    )
+    assert one(claims, "keep their boats")["mood"] == "obligation"
+    assert one(claims, "Do not sail")["mood"] == "prohibition"
+    assert one(claims, "wall would be finished")["mood"] == "statement"

@@ -431,6 +431,60 @@ def test_a_statement_split_in_two_by_one_outlet_is_one_group():
     assert groups["other"] != groups["whole"]
 
 
+def test_a_quote_and_its_indirect_speech_meet_across_the_tense_shift():
+    """Reported speech shifts a quote's verbs back ("we believe" -> "the board believed") and
+    its nouns keep or lose their plural: the forms of one word are one word."""
+    claims = claim_rows(
+        [
+            (
+                "quote",
+                "a",
+                "Lina Ostrova",
+                "We continue to believe the new tolls would have lowered fares for families",
+                0,
+            ),
+            (
+                "indirect",
+                "b",
+                "Ostrova",
+                "the city still believed the toll would have cut the fare for each family",
+                0,
+            ),
+            ("other", "b", "Ostrova", "the budget for the harbour will be voted on in June", 300),
+            *FILLER,
+        ]
+    )
+    groups = dict(linked_claims(claims, ONE_STORY).iter_rows())
+    assert groups["quote"] == groups["indirect"] != groups["other"]
+
+
+def test_one_claim_of_an_outlet_holding_two_of_anothers_in_other_words_joins_both():
+    """One outlet gives the director's two sentences as one claim, in other words; the other gives
+    them as two claims, each as alike to the first outlet's as a pair must be: one statement."""
+    claims = claim_rows(
+        [
+            ("praise", "a", "Mira Holt", "called the ruling a victory for every family that rents a home", 0),
+            (
+                "count",
+                "a",
+                "Mira Holt",
+                "the agency had shown that the rule would have ended fair rents in 140 towns",
+                100,
+            ),
+            (
+                "both",
+                "b",
+                "Holt",
+                'the ruling was "a victory for every family that rents a home" and the rule would have wiped out fair rents in 140 towns',
+                0,
+            ),
+            *FILLER,
+        ]
+    )
+    groups = dict(linked_claims(claims, ONE_STORY).iter_rows())
+    assert groups["praise"] == groups["count"] == groups["both"]
+
+
 def test_two_statements_sharing_only_the_storys_topic_words_stay_apart():
     """Every outlet's claims say "harbour" and "sale": words the story is about tell no statement
     from another, so two claims sharing only those, one speaker or not, are two statements."""

@@ -37,6 +37,7 @@ import polars as pl
 
 from transforms.ids import stable_id
 from transforms.lexicons import table
+from transforms.mood import claim_mood
 from transforms.quotes import OPEN, QUOTE_CHARS, is_spoken, paragraph_at, paragraphs, quote_regions
 from transforms.schemas import CLAIM
 from transforms.speakers import PRONOUNS, Form, SpeakerMemory
@@ -771,6 +772,7 @@ def claim_table(
         if doc is None:
             continue
         for claim in extract_claims(doc, article["text"], mentions_by_article.get(article["article_id"], [])):
+            content = doc.char_span(claim.start, claim.end, alignment_mode="expand")
             rows.append(
                 {
                     "claim_id": stable_id("claim", article["article_id"], str(claim.start), str(claim.end)),
@@ -784,6 +786,7 @@ def claim_table(
                     "end_char": claim.end,
                     "sentence": claim.sentence,
                     "confidence": claim.confidence,
+                    "mood": claim_mood(content) if content is not None and len(content) else "statement",
                     "claim_group_id": None,
                 }
             )

@@ -20,10 +20,11 @@ import re
 from collections import Counter, defaultdict
 from datetime import timedelta
 from fractions import Fraction
-from functools import cache
+from functools import cache, lru_cache
 
 import numpy as np
 import polars as pl
+import snowballstemmer
 
 from transforms.entities import identity_key
 from transforms.gazetteer import country_name, is_city
@@ -59,9 +60,10 @@ CLAIM_SIMILARITY = 0.45  # two claims this alike (_claim_similarity) state one t
 CONTINUED_CONTAINMENT = (
     0.6  # ... the next claim of one, by its speaker, this much held in the other continues it
 )
+CONTINUED_SIMILARITY = 0.6  # ... or this alike to the partner (_claim_similarity) continues it
 SHARED_WORDING_BONUS = 0.25  # four words in the same order, two of them content words
 SAME_SPEAKER_BONUS = 0.1
-MOOD_PENALTY = 0.25  # what must be done against what is (`mood`): as much as shared wording earns
+MOOD_PENALTY = 0.4  # what must be done against what is (`mood`): most of a pair's bar
 GROUP_SAMPLE = 4  # members of a group compared when it joins another (`_alike_as_groups`)
 TOPIC_CLAIMS_PER_ARTICLE = 2  # a word in more claims of a story than this per article is its topic
 MAX_CLAIM_PARTNERS = 8
@@ -479,11 +481,15 @@ def linked_stories(
     return pl.DataFrame(out, schema=STORY_SCHEMA).sort("article_id")
 
 
+_PORTER2 = snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=1 << 16)
 def _stem(word: str) -> str:
-    for suffix in ("ing", "ed", "es", "s"):
-        if len(word) > len(suffix) + 3 and word.endswith(suffix):
-            return word[: -len(suffix)]
-    return word
+    """A word's Porter2 stem, so that the forms of one word meet: "believed" and "believe",
+    "prices" and "price", "families" and "family", "violations" and "violated" (a statement
+    reported as indirect speech shifts its verbs' tense)."""
+    return _PORTER2.stemWord(word)
 
 
 def _content_words(text: str) -> set[str]:
@@ -562,8 +568,10 @@ _PROHIBITION = re.compile(
 def mood(text: str | None) -> str:
     """Whether a claim says what must be done ("obligation": "residents should leave", "to get
     rid of the blankets" from "told him to get rid of ..."), what must not ("prohibition":
-    "people shouldn't throw them out"), or what is or was ("statement"). Two claims of different
-    moods sharing their words ("residents left") are two statements."""
+    "people shouldn't throw them out"), or what is or was ("statement"), from its words alone:
+    the fallback for claims loaded before the analyse step parsed their mood
+    (transforms/mood.py, which also reads imperatives). Two claims of different moods sharing
+    their words ("residents left") are two statements."""
     if _PROHIBITION.search(text or ""):
         return "prohibition"
     return "obligation" if _OBLIGATION.search(text or "") else "statement"
@@ -655,11 +663,14 @@ def linked_claims(
     Between two articles of a story, claims are paired one to one, best first, while their
     similarity clears CLAIM_SIMILARITY (`_claim_similarity`); a group holds at most one claim of
     an article, except a statement its speaker continues in the next claim of that article, when
-    the partner holds that claim too (CONTINUED_CONTAINMENT of its content: one outlet quotes in
-    one passage what another splits in two), or when that claim opens by naming the one before
-    it ("called that a ploy") or judges it ("This is a ploy": `takes_up_the_claim_before`).
+    the partner holds that claim too (CONTINUED_CONTAINMENT of its content, or CONTINUED_SIMILARITY
+    to it: one outlet quotes in one passage what another splits in two), or when that claim opens
+    by naming the one before it ("called that a ploy") or judges it ("This is a ploy":
+    `takes_up_the_claim_before`). Continued statements join once an article pair's matches are
+    made, so the groups of a statement's two halves join whole.
 
-    `claims`: claim_id, article_id, text, claim_group_id, and speaker and start_char when known.
+    `claims`: claim_id, article_id, text, claim_group_id, and speaker, start_char and mood (as the
+    analyse step parsed it; read from the text when missing) when known.
     """
     if claims.height == 0:
         return pl.DataFrame(schema=GROUP_SCHEMA)
@@ -673,7 +684,7 @@ def linked_claims(
     for r in rows:
         r["speaker_words"] = _speaker_words(r.get("speaker"))
         r["figures"] = _figures(r["text"])
-        r["mood"] = mood(r["text"])
+        r["mood"] = r.get("mood") or mood(r["text"])  # claims loaded before moods were parsed
     df = Counter(w for ws in words.values() for w in ws)
     n = len(rows)
     idf = {w: math.log((n + 1) / (c + 0.5)) for w, c in df.items()}
@@ -712,11 +723,15 @@ def linked_claims(
                 for a in articles[x]
                 for b in articles[y]
             }
-            for a, b in _one_to_one(scores, CLAIM_SIMILARITY):
-                if not _alike_as_groups(
-                    groups.members(a), groups.members(b), similarity, groups.article_of
-                ) or not groups.join(a, b):
-                    continue
+            joined = [
+                (a, b)
+                for a, b in _one_to_one(scores, CLAIM_SIMILARITY)
+                if _alike_as_groups(groups.members(a), groups.members(b), similarity, groups.article_of)
+                and groups.join(a, b)
+            ]
+            # a statement continued in the next claim joins once the article pair's matches are
+            # made, so the groups of its two halves join whole
+            for a, b in joined:
                 for claim, partner in ((a, b), (b, a)):
                     side = articles[by_id[claim]["article_id"]]
                     before, after = _neighbours(side, claim)
@@ -724,7 +739,11 @@ def linked_claims(
                         if (
                             neighbour
                             and _same_speaker(by_id[neighbour], by_id[claim])
-                            and (_contained(words[neighbour], words[partner], idf) >= CONTINUED_CONTAINMENT)
+                            and (
+                                _contained(words[neighbour], words[partner], idf) >= CONTINUED_CONTAINMENT
+                                # the partner states it too, as surely as it states the claim itself
+                                or similarity(neighbour, partner) >= CONTINUED_SIMILARITY
+                            )
                         ):
                             groups.join(claim, neighbour, continued=True)
                     if (

@@ -77,6 +77,7 @@ CLAIM = {
     "end_char": pl.Int64,
     "sentence": pl.String,
     "confidence": pl.Float64,
+    "mood": pl.String,  # statement | obligation | prohibition (transforms/mood.py)
     "claim_group_id": pl.String,
 }
 
