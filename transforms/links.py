@@ -685,6 +685,10 @@ def linked_claims(
         r["speaker_words"] = _speaker_words(r.get("speaker"))
         r["figures"] = _figures(r["text"])
         r["mood"] = r.get("mood") or mood(r["text"])  # claims loaded before moods were parsed
+    # what a claim's score depends on: copies of one wire story repeat it, and are scored once
+    wording: dict[tuple, int] = {}
+    for r in rows:
+        r["wording"] = wording.setdefault((r["text"], r["speaker_words"], r["mood"]), len(wording))
     df = Counter(w for ws in words.values() for w in ws)
     n = len(rows)
     idf = {w: math.log((n + 1) / (c + 0.5)) for w, c in df.items()}
@@ -705,11 +709,13 @@ def linked_claims(
         for claims in articles.values():
             for c in claims:  # a claim is in one story: its weight there is read once
                 c["weight"] = sum(weights[w] for w in words[c["claim_id"]])
-        known: dict[tuple[str, str], float] = {}
+        known: dict[tuple[int, int], float] = {}
 
         def similarity(a: str, b: str, weights=weights, topic=topic, known=known) -> float:
-            # a group's check (`_alike_as_groups`) asks again for pairs already scored
-            key = (a, b) if a < b else (b, a)
+            # a group's check (`_alike_as_groups`) asks again for pairs already scored, and the
+            # copies of a wire story ask for the same wordings again
+            one, other = by_id[a]["wording"], by_id[b]["wording"]
+            key = (one, other) if one < other else (other, one)
             if key not in known:
                 known[key] = _claim_similarity(by_id[a], by_id[b], words, phrases, weights, topic)
             return known[key]
