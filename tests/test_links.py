@@ -485,6 +485,20 @@ def test_one_claim_of_an_outlet_holding_two_of_anothers_in_other_words_joins_bot
     assert groups["praise"] == groups["count"] == groups["both"]
 
 
+def test_a_contracted_not_is_no_shared_word():
+    """ "don't" is "don" and "t" to a word pattern: two short answers of one speaker that share
+    only their negation are two statements."""
+    claims = claim_rows(
+        [
+            ("know", "a", "Lina Ostrova", "We don't know.", 0),
+            ("think", "b", "Ostrova", "I don't think so.", 0),
+            *FILLER,
+        ]
+    )
+    groups = dict(linked_claims(claims, ONE_STORY).iter_rows())
+    assert groups["know"] != groups["think"]
+
+
 def test_two_statements_sharing_only_the_storys_topic_words_stay_apart():
     """Every outlet's claims say "harbour" and "sale": words the story is about tell no statement
     from another, so two claims sharing only those, one speaker or not, are two statements."""

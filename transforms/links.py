@@ -74,7 +74,9 @@ STOPWORDS = frozenset(
     "did that this these those it its they them their he she his her we our you your i not no nor so than then "
     "there here which who whom whose what when where why how all any both each few more most other some such only "
     "own same too very can will would should could may might must shall also into over under again further once "
-    "about against between through during before after above below up down out off while because until".split()
+    "about against between through during before after above below up down out off while because until "
+    # what \w+ leaves of a contracted negation ("don't" -> "don", "t"): a "not", no content word
+    "don doesn didn isn aren wasn weren won wouldn couldn shouldn hasn haven hadn ain".split()
 )
 
 
