@@ -178,6 +178,30 @@ def test_claim_lineage_ranks_carriers_and_shows_the_words_changed(composed):
     ]
 
 
+def test_outlets_carrying_one_agencys_copy_are_one_independent_source(composed):
+    with duckdb.connect(str(composed)) as con:
+        add(con, "own", "Gazette", 1, [("g1", "The bridge will reopen in May.", True)])
+        for hour, outlet in ((2, "Courier"), (3, "Ledger")):
+            add(
+                con,
+                outlet,
+                outlet,
+                hour,
+                [("g1", "the bridge will reopen in May", True)],
+                wire_agency="Wire Agency",
+            )
+        add(con, "copy", "Evening", 4, [("g1", "the bridge will reopen in May", True)], reprint_of="own")
+        sources = con.execute("select sources, independent_sources from corroborated_claims").fetchall()
+        copied = dict(con.execute("select outlet, copied_from from claim_lineage").fetchall())
+    assert sources == [(4, 2)]  # the gazette's own reporting and the agency's copy
+    assert copied == {
+        "Gazette": None,
+        "Courier": "Wire Agency",
+        "Ledger": "Wire Agency",
+        "Evening": "Gazette",
+    }
+
+
 def test_story_coverage_counts_original_reporting_and_reprints_apart(composed):
     with duckdb.connect(str(composed)) as con:
         add(con, "w", "Wire", 1, [])

@@ -68,6 +68,34 @@ def test_older_schema_is_migrated_in_place(tmp_path):
         assert con.execute("select run_id from pipeline_run").fetchall() == [("r1",)]
 
 
+def test_a_reader_of_an_older_warehouse_brings_it_up_to_date_first(tmp_path):
+    """A report after an upgrade: the warehouse an older wirehouse wrote lacks the columns this
+    version's views read; opening it to read brings it up to date, then reads."""
+    db = tmp_path / "w.duckdb"
+    older = tmp_path / "older"
+    older.mkdir()
+    for number, path in migrations():
+        if number < 8:
+            (older / path.name).write_text(path.read_text())
+    con = duckdb.connect(str(db))
+    migrate(con, older)
+    con.close()
+    with open_warehouse(str(db), read_only=True) as con:
+        assert con.execute("select count(*), sum(wire_copies) from story_coverage").fetchone() == (0, None)
+        assert con.execute("select max(version) from schema_version").fetchone()[0] == migrations()[-1][0]
+
+
+def test_a_reader_of_a_warehouse_whose_views_differ_reads_this_versions_views_and_writes_nothing(tmp_path):
+    db = tmp_path / "w.duckdb"
+    with open_warehouse(str(db)) as con:
+        con.execute("create or replace view story_coverage as select 1 as other_version")
+        con.execute("update view_digest set digest = 'another version'")
+    with open_warehouse(str(db), read_only=True) as con:
+        columns = [d[0] for d in con.execute("select * from story_coverage").description]
+        assert "wire_copies" in columns
+        assert con.execute("select digest from view_digest").fetchall() == [("another version",)]
+
+
 def test_the_growing_tables_lose_their_keys_and_keep_their_rows(tmp_path):
     """Migration 005 on a warehouse made with primary keys: the rows stay, the keys go, and a
     duplicate key is then the key audit's to report."""

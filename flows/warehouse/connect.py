@@ -14,7 +14,7 @@ import duckdb
 from flows.warehouse.core import despite_other_writers, sql_string
 from flows.warehouse.errors import WarehouseError
 from flows.warehouse.location import DUCKLAKE_PREFIX, Location, parse_location
-from flows.warehouse.migrate import migrate
+from flows.warehouse.migrate import OlderWarehouse, migrate, views_for_reading
 
 _LOCK_HOLDER = re.compile(r"PID (\d+)")
 
@@ -100,31 +100,59 @@ def _connect_ducklake(
     return con
 
 
+def _connect(
+    path: str, read_only: bool, lock_timeout: float, ducklake_data_path: str | None
+) -> duckdb.DuckDBPyConnection:
+    location = parse_location(path)
+    if location.is_lake:
+        return _connect_ducklake(
+            location, read_only, ducklake_data_path or _ducklake_data_path_setting(), lock_timeout
+        )
+    if not read_only:
+        _make_parent(path)
+    elif not location.may_exist():
+        raise WarehouseError(f"no warehouse at {path}; run `wirehouse run` first")
+    return _connect_with_retry(path, read_only, lock_timeout)
+
+
 @contextmanager
 def open_warehouse(
     path: str, read_only: bool = False, lock_timeout: float = 30.0, ducklake_data_path: str | None = None
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection to the warehouse, migrated when opened for writing; closed on exit.
 
+    Opened for reading, it reads with this version's views; a warehouse an older wirehouse wrote,
+    whose tables lack what they read, is first brought up to date (migrations only add), and says
+    why when it cannot be (another run holds it, or the file cannot be written).
+
     `path` is a DuckDB file, or `ducklake:…` for a DuckLake (see `flows.warehouse.location`),
     which several processes can write at once when its catalog is SQLite or PostgreSQL."""
-    location = parse_location(path)
-    if location.is_lake:
-        con = _connect_ducklake(
-            location, read_only, ducklake_data_path or _ducklake_data_path_setting(), lock_timeout
-        )
-    else:
-        if not read_only:
-            _make_parent(path)
-        elif not location.may_exist():
-            raise WarehouseError(f"no warehouse at {path}; run `wirehouse run` first")
-        con = _connect_with_retry(path, read_only, lock_timeout)
+    con = _connect(path, read_only, lock_timeout, ducklake_data_path)
     try:
         if not read_only:
             migrate(con)
+        else:
+            try:
+                views_for_reading(con)
+            except OlderWarehouse as older:
+                con.close()
+                _bring_up_to_date(path, lock_timeout, ducklake_data_path, older)
+                con = _connect(path, read_only, lock_timeout, ducklake_data_path)
+                views_for_reading(con)
         yield con
     finally:
         con.close()
+
+
+def _bring_up_to_date(
+    path: str, lock_timeout: float, ducklake_data_path: str | None, older: Exception
+) -> None:
+    try:
+        with open_warehouse(path, lock_timeout=lock_timeout, ducklake_data_path=ducklake_data_path):
+            pass
+    except (WarehouseError, duckdb.Error, OSError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise WarehouseError(f"{older}; it could not be brought up to date here: {reason}") from exc
 
 
 @contextmanager
@@ -149,6 +177,7 @@ def open_for_copying(
             con.execute("use source")
         except duckdb.Error as exc:
             raise WarehouseError(f"cannot open warehouse {path}: {str(exc).splitlines()[0]}") from exc
+        views_for_reading(con)
         yield con, "source"
     finally:
         con.close()

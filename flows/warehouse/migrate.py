@@ -78,12 +78,46 @@ def migrate(con: duckdb.DuckDBPyConnection, directory: Path = MIGRATIONS_DIR) ->
     return newest
 
 
+def _view_files(directory: Path) -> tuple[list[Path], str]:
+    """The view files in order, and the digest of their names and text."""
+    paths = sorted(directory.glob("*.sql"))
+    digest = hashlib.sha256(b"\0".join(p.name.encode() + b"\0" + p.read_bytes() for p in paths)).hexdigest()
+    return paths, digest
+
+
+class OlderWarehouse(WarehouseError):
+    """A warehouse an older wirehouse wrote: its tables lack what this version's views read."""
+
+
+_CREATE_VIEW = re.compile(r"\bcreate\s+or\s+replace\s+view\b", re.I)
+
+
+def views_for_reading(con: duckdb.DuckDBPyConnection, directory: Path = VIEWS_DIR) -> None:
+    """On a read-only connection to a warehouse whose views another wirehouse version wrote, this
+    version's views, as temporary ones (the file cannot be written), so that reports read what
+    this version's reports expect; a warehouse whose tables are too old for them says how to
+    bring it up to date."""
+    paths, digest = _view_files(directory)
+    try:
+        stored = con.execute("select digest from view_digest").fetchall()
+    except duckdb.Error:
+        stored = []
+    if stored == [(digest,)]:
+        return
+    for path in paths:
+        try:
+            con.execute(_CREATE_VIEW.sub("create or replace temp view", path.read_text(encoding="utf-8")))
+        except duckdb.Error as exc:
+            raise OlderWarehouse(
+                f"the warehouse was written by an older wirehouse ({path.stem}: {str(exc).splitlines()[0]})"
+            ) from exc
+
+
 def _create_views(con: duckdb.DuckDBPyConnection, directory: Path = VIEWS_DIR) -> None:
     """The views in sql/views/, created again only when their files changed: a DuckLake commits
     any DDL to its catalog, and a second writer re-creating them would wait on (and fail against)
     the catalog lock of a run that is loading."""
-    paths = sorted(directory.glob("*.sql"))
-    digest = hashlib.sha256(b"\0".join(p.name.encode() + b"\0" + p.read_bytes() for p in paths)).hexdigest()
+    paths, digest = _view_files(directory)
     in_transaction(
         con,
         lambda: con.execute(

@@ -1,3 +1,3 @@
--- Corroborated claims: statements carried by more than one source, most sources first.
+-- Corroborated claims: statements carried by more than one source, most independent sources first.
 select * from corroborated_claims
-order by sources desc, first_seen_at, claim_group_id
+order by independent_sources desc, sources desc, first_seen_at, claim_group_id

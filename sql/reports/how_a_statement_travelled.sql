@@ -13,6 +13,7 @@ select
     l.speaker,
     l.is_direct_quote,
     l.is_verbatim,
+    l.copied_from,
     l.text,
     l.words_added,
     l.words_dropped,

@@ -1,13 +1,16 @@
 -- How a statement travels: one row per claim of a statement carried by more than one outlet,
 -- its carriers ranked by when they published it (1 = first), whether its wording is the first
--- carrier's (lower-cased, punctuation aside), and the words it adds to and drops from it.
+-- carrier's (lower-cased, punctuation aside), the words it adds to and drops from it, and whose
+-- copy the carrier's article is (a news agency's or another outlet's; null for its own reporting).
 create or replace view claim_lineage as
 with carried as (
     select
         c.claim_group_id, c.claim_id, c.article_id, c.speaker, c.text, c.is_direct_quote, c.start_char,
-        coalesce(a.source, a.url, a.source_uri) as outlet, a.published_at
+        coalesce(a.source, a.url, a.source_uri) as outlet, a.published_at,
+        coalesce(a.wire_agency, o.wire_agency, o.source) as copied_from
     from claim as c
     inner join article as a using (article_id)
+    left join article as o on a.reprint_of = o.article_id
     where c.claim_group_id is not null
 ),
 
@@ -49,6 +52,7 @@ final as (
         r.carrier_rank = 1 as is_first_carrier,
         r.words = f.first_words as is_verbatim,
         r.is_direct_quote,
+        r.copied_from,
         r.speaker,
         r.text,
         list_filter(r.words, w -> not list_contains(f.first_words, w)) as words_added,
