@@ -1,6 +1,8 @@
 """Stories and claim groups on tiny frames."""
 
+from collections import defaultdict
 from datetime import UTC, datetime
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -874,3 +876,93 @@ def test_lsh_candidates_are_datasketchs():
     for key, s in shingles.items():
         assert _lsh_candidates(buckets, keys[key]) == set(index.query(_datasketch_minhash(s)))
     assert _lsh_candidates(buckets, keys["a0"]) >= {"a0", "a1"}
+
+
+TWO_OUTLETS = Path(__file__).resolve().parent / "fixtures" / "two-outlets"
+
+
+def statement_groups(nlp, names: list[str]) -> dict[str, list[tuple[str, str]]]:
+    """Two composed outlets' pages through extraction, analysis and the link step: each claim
+    group that spans both, as (page, claim text) pairs."""
+    from tests.conftest import one_article
+    from transforms.analysis import analysed_tables
+    from transforms.extract import extract_page
+
+    frames = []
+    for name in names:
+        page = extract_page(
+            (TWO_OUTLETS / name).read_text(encoding="utf-8"), name, now=datetime(2026, 12, 1, tzinfo=UTC)
+        )
+        frames.append(
+            one_article(page["text"], article_id=name).with_columns(
+                source=pl.lit(page["source"]),
+                title=pl.lit(page["title"]),
+                published_at=pl.lit(page["published_at"]),
+            )
+        )
+    batch = pl.concat(frames)
+    tables = analysed_tables(batch, nlp)
+    stories = linked_stories(batch, tables["entity_mention"])
+    assert stories["story_id"].n_unique() == 1
+    claims = tables["claim"]
+    groups = dict(linked_claims(claims, stories).iter_rows())
+    spans: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for claim_id, article_id, text in claims.select("claim_id", "article_id", "text").iter_rows():
+        spans[groups[claim_id]].append((article_id, text))
+    return {g: members for g, members in spans.items() if len({a for a, _ in members}) > 1}
+
+
+def same_group(groups: dict, first: str, second: str) -> bool:
+    return any(
+        any(first in text for _, text in members) and any(second in text for _, text in members)
+        for members in groups.values()
+    )
+
+
+@pytest.mark.parametrize(
+    "pages,same,apart",
+    [
+        (
+            ["river-northern-ledger.html", "river-capital-tribune.html"],
+            [
+                ("used only to buy time", "merely to buy time"),
+                ("nothing but delays and excuses", "come to the talks in good faith"),
+                ("could not control the contractors", "unable to control the contractors"),
+                ("portray the dam as a flood-protection project", "criticised attempts by Marsk"),
+                ("ploy to present an irrigation scheme", "criticised attempts by Marsk"),
+                ("every week of delay costs our farmers", "Every week of delay costs our farmers"),
+                ("reached a dead end", "regional court unless"),
+                ("would not accept any deal", "would reject any agreement"),
+                ("face water rationing by July", "water could be rationed"),
+            ],
+            [
+                ("portray the dam", "unable to control the contractors"),
+                ("face water rationing", "regional court unless"),
+            ],
+        ),
+        (
+            ["merger-midland-herald.html", "merger-business-daily.html"],
+            [
+                ("too little, too late", "too little, too late"),
+                ("control more than half of the grocery market", "control over half the market"),
+                ("disappointed by the ruling", "disappointed and might appeal"),
+                ("We continue to believe this merger", "still believed the deal"),
+                ("a victory for every family", "a victory for every family"),
+                ("eliminated head-to-head competition in 140 towns", "a victory for every family"),
+                ("I think this deal is dead", "This deal is dead"),
+            ],
+            [
+                ("too little, too late", "control over half the market"),
+                ("We continue to believe", "disappointed and might appeal"),
+            ],
+        ),
+    ],
+    ids=["an official statement", "a court ruling"],
+)
+def test_two_outlets_reports_of_one_story_pair_their_statements(nlp, pages, same, apart):
+    """Composed reports: one outlet quotes, the other paraphrases, trims, splits or summarises."""
+    groups = statement_groups(nlp, pages)
+    for first, second in same:
+        assert same_group(groups, first, second), (first, second)
+    for first, second in apart:
+        assert not same_group(groups, first, second), (first, second)
