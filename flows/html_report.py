@@ -27,6 +27,7 @@ COUNT_AXIS = alt.Axis(tickMinStep=1)  # counts have no halves
 
 
 TRAVELLED_GROUPS = 8  # statements shown in "How a statement travelled": those most outlets carry
+TRAVELLED_WORDS = 12  # words added or dropped shown per carrier; the rest are counted
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class Table:
 
     columns: tuple[str, ...]
     rows: list[tuple[str, ...]]
+    wide: frozenset[str] = frozenset()  # columns of running text, given the room a reader needs
 
 
 def _cell(value) -> str:
@@ -50,8 +52,9 @@ def _cell(value) -> str:
 
 
 def travelled_table(lineage: pl.DataFrame, groups: int = TRAVELLED_GROUPS) -> Table:
-    """The statements most outlets carry, each carrier in the order it published: its wording,
-    whether that is the first carrier's, and the words it added and dropped."""
+    """The statements most outlets carry, each carrier in the order it published: whose copy it
+    carries (an agency's or another outlet's), its wording, whether that is the first carrier's,
+    and the words it added and dropped."""
     kept = lineage["claim_group_id"].unique(maintain_order=True).head(groups).to_list()
     number = {group: i + 1 for i, group in enumerate(kept)}
     rows = [
@@ -59,12 +62,13 @@ def travelled_table(lineage: pl.DataFrame, groups: int = TRAVELLED_GROUPS) -> Ta
             str(number[r["claim_group_id"]]),
             _cell(r["carrier_rank"]),
             _cell(r["outlet"]),
+            _cell(r.get("copied_from")),
             _cell(r["published_at"]),
             _cell(r["speaker"]),
             _cell(r["text"]),
             _cell(r["is_verbatim"]),
-            _cell(r["words_added"]),
-            _cell(r["words_dropped"]),
+            _some_words(r["words_added"]),
+            _some_words(r["words_dropped"]),
         )
         for r in lineage.filter(pl.col("claim_group_id").is_in(kept)).iter_rows(named=True)
     ]
@@ -72,6 +76,7 @@ def travelled_table(lineage: pl.DataFrame, groups: int = TRAVELLED_GROUPS) -> Ta
         "statement",
         "carrier",
         "outlet",
+        "copy of",
         "published",
         "speaker",
         "wording",
@@ -79,15 +84,29 @@ def travelled_table(lineage: pl.DataFrame, groups: int = TRAVELLED_GROUPS) -> Ta
         "added",
         "dropped",
     )
-    return Table(columns, rows)
+    return Table(columns, rows, wide=frozenset({"wording"}))
+
+
+def _some_words(words: list[str] | None, shown: int = TRAVELLED_WORDS) -> str:
+    """The first words of a list, and how many more: a long quote's changes fill no page."""
+    words = words or []
+    more = f" … ({len(words) - shown} more)" if len(words) > shown else ""
+    return " ".join(words[:shown]) + more
 
 
 def _html_table(table: Table) -> str:
-    head = "".join(f"<th>{html.escape(c)}</th>" for c in table.columns)
+    wide = [' class="wide"' if c in table.wide else "" for c in table.columns]
+    head = "".join(f"<th{w}>{html.escape(c)}</th>" for c, w in zip(table.columns, wide, strict=True))
     body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row) + "</tr>" for row in table.rows
+        "<tr>"
+        + "".join(f"<td{w}>{html.escape(cell)}</td>" for cell, w in zip(row, wide, strict=True))
+        + "</tr>"
+        for row in table.rows
     )
-    return f'<table class="rows"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    return (
+        f'<div class="scroll"><table class="rows"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{body}</tbody></table></div>"
+    )
 
 
 def _short(column: str, length: int = 60) -> pl.Expr:
@@ -301,6 +320,8 @@ def html_page(title: str, totals: dict, charts: list[tuple[str, object]], vega_b
   .empty {{ color: #888; font-style: italic; }}
   table.rows {{ border-collapse: collapse; font-size: 13px; }}
   table.rows th, table.rows td {{ border-bottom: 1px solid #ddd; padding: 4px 6px; text-align: left; vertical-align: top; }}
+  table.rows .wide {{ min-width: 22em; }}
+  .scroll {{ overflow-x: auto; }}
 </style>
 <script>{vega_bundle}</script>
 </head>

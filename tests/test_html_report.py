@@ -10,7 +10,7 @@ import duckdb
 import polars as pl
 import pytest
 
-from flows.html_report import LAND, html_page, places_map, report_charts, report_frames
+from flows.html_report import LAND, html_page, places_map, report_charts, report_frames, travelled_table
 from tests.chromium import HOSTILE, chromium, with_hostile_headline
 
 WIREHOUSE = str(Path(sys.executable).parent / "wirehouse")
@@ -96,3 +96,36 @@ def test_map_places_only_what_the_gazetteer_knows():
     ]
     assert [v["name"] for v in values] == ["Kabul"]
     assert values[0]["latitude"] == pytest.approx(34.5, abs=0.1)
+
+
+def test_a_statement_carried_as_agency_copy_says_whose_and_a_long_change_is_counted():
+    added = [f"word{i}" for i in range(20)]
+    lineage = pl.DataFrame(
+        [
+            {
+                "claim_group_id": "g",
+                "carrier_rank": 1,
+                "outlet": "Gazette",
+                "copied_from": None,
+                "words_added": [],
+            },
+            {
+                "claim_group_id": "g",
+                "carrier_rank": 2,
+                "outlet": "Courier",
+                "copied_from": "Wire Agency",
+                "words_added": added,
+            },
+        ]
+    ).with_columns(
+        published_at=pl.lit(None, pl.Datetime("us", "UTC")),
+        speaker=pl.lit("the mayor"),
+        text=pl.lit("the bridge will reopen"),
+        is_verbatim=pl.lit(True),
+        words_dropped=pl.lit([], pl.List(pl.String)),
+    )
+    table = travelled_table(lineage)
+    rows = [dict(zip(table.columns, row, strict=True)) for row in table.rows]
+    assert [r["copy of"] for r in rows] == ["", "Wire Agency"]
+    assert rows[1]["added"] == " ".join(added[:12]) + " … (8 more)"
+    assert "wording" in table.wide
