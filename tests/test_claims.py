@@ -369,3 +369,19 @@ def test_a_claim_carries_its_mood(nlp):
     assert one(claims, "keep their boats")["mood"] == "obligation"
     assert one(claims, "Do not sail")["mood"] == "prohibition"
     assert one(claims, "wall would be finished")["mood"] == "statement"
+
+
+def test_a_that_clause_after_the_one_told_is_what_they_were_told(nlp):
+    # the parser can read "a weekly briefing that ..." as a relative clause of the briefing
+    c = one(
+        claims_of(
+            nlp,
+            "Spokeswoman Ilse Varga told a weekly briefing that the council had bargained in good faith "
+            'but had received "nothing but delays" from the contractors.',
+        ),
+        "the council had bargained in good faith",
+    )
+    assert c["speaker"] == "Ilse Varga" and c["reporting_verb"] == "tell"
+    assert not any(
+        "invented" in c["text"] for c in claims_of(nlp, "The mayor told a story that he had invented.")
+    )

@@ -295,11 +295,37 @@ def _can_report(verb) -> bool:
     return not any(c.dep_ == "auxpass" for c in verb.children)
 
 
+# verbs whose object is the one told, so a that-clause after it is what they were told ("told a
+# briefing that ...", "assured lawmakers that ..."): Quirk et al. 1985, 16.64
+ADDRESSEE_VERBS = frozenset({"tell", "assure", "inform", "remind", "notify"})
+# what is told, not whom ("told a story that he had invented"): its relative clause is its own
+TOLD_THINGS = frozenset({"story", "lie", "joke", "truth", "tale", "secret", "version", "news"})
+
+
+def _addressee_clause(verb):
+    """ "X told a weekly briefing that Y had ...": the parser may read the that-clause as a
+    relative clause of the addressee ("a briefing that ..."); one with a subject of its own that
+    is not its "that" is what the addressee was told."""
+    if _lemma(verb) not in ADDRESSEE_VERBS:
+        return []
+    for obj in (
+        c
+        for c in verb.children
+        if c.dep_ in ("dobj", "dative") and c.i > verb.i and c.lemma_ not in TOLD_THINGS
+    ):
+        for clause in (c for c in obj.children if c.dep_ == "relcl" and c.i > obj.i):
+            first = clause.doc[clause.left_edge.i]
+            subject = [k for k in clause.children if k.dep_ in ("nsubj", "nsubjpass") and k.lower_ != "that"]
+            if first.lower_ == "that" and subject and _finite(clause):
+                return [clause]
+    return []
+
+
 def _that_clause(verb, sense: VerbSense):
     """ "X said (that) ...": the clausal complement."""
     if not sense.clause:
         return None
-    clauses = [c for c in verb.children if c.dep_ == "ccomp" and _finite(c)]
+    clauses = [c for c in verb.children if c.dep_ == "ccomp" and _finite(c)] or _addressee_clause(verb)
     if not clauses:
         return None
     # "recommends all adults get a vaccine": the parser made the clause's subject the verb's
