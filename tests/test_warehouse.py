@@ -53,14 +53,23 @@ def test_migrating_twice_changes_nothing(tmp_path):
         assert con.execute("select * from schema_version").fetchall() == before
 
 
+def migrated_before(tmp_path, version: int) -> duckdb.DuckDBPyConnection:
+    """A new warehouse as an older wirehouse left it: the migrations before `version` applied
+    (no views: those come with the newest schema); an open connection to it."""
+    older = tmp_path / f"before-{version}"
+    older.mkdir()
+    for number, path in migrations():
+        if number < version:
+            (older / path.name).write_text(path.read_text())
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    migrate(con, older)
+    return con
+
+
 def test_older_schema_is_migrated_in_place(tmp_path):
     """A warehouse at version 1 gains the later migrations when opened, keeping its rows."""
     db = tmp_path / "w.duckdb"
-    first = tmp_path / "first"
-    first.mkdir()
-    (first / "001_core_tables.sql").write_text(migrations()[0][1].read_text())
-    con = duckdb.connect(str(db))
-    migrate(con, first)
+    con = migrated_before(tmp_path, 2)
     con.execute("insert into pipeline_run (run_id, started_at, pipeline_version) values ('r1', now(), 'old')")
     con.close()
     with open_warehouse(str(db)) as con:
@@ -72,14 +81,7 @@ def test_a_reader_of_an_older_warehouse_brings_it_up_to_date_first(tmp_path):
     """A report after an upgrade: the warehouse an older wirehouse wrote lacks the columns this
     version's views read; opening it to read brings it up to date, then reads."""
     db = tmp_path / "w.duckdb"
-    older = tmp_path / "older"
-    older.mkdir()
-    for number, path in migrations():
-        if number < 8:
-            (older / path.name).write_text(path.read_text())
-    con = duckdb.connect(str(db))
-    migrate(con, older)
-    con.close()
+    migrated_before(tmp_path, 8).close()
     with open_warehouse(str(db), read_only=True) as con:
         assert con.execute("select count(*), sum(wire_copies) from story_coverage").fetchone() == (0, None)
         assert con.execute("select max(version) from schema_version").fetchone()[0] == migrations()[-1][0]
@@ -102,13 +104,7 @@ def test_the_growing_tables_lose_their_keys_and_keep_their_rows(tmp_path):
     from flows.warehouse.audits import failed_audits
 
     db = tmp_path / "w.duckdb"
-    keyed = tmp_path / "keyed"
-    keyed.mkdir()
-    for number, path in migrations():
-        if number < 5:
-            (keyed / path.name).write_text(path.read_text())
-    con = duckdb.connect(str(db))
-    migrate(con, keyed)
+    con = migrated_before(tmp_path, 5)
     load_batch(
         con,
         {
