@@ -533,8 +533,9 @@ def _claim_similarity(
     rarity, over the geometric mean of their weights (a trimmed quote keeps most of it, two
     statements sharing a name or two do not); shared wording (four words in order, two of them
     content words other than the story's `topic`), a shared figure ("$449,000") and one speaker
-    add to it; claims of different moods (`mood`: an instruction against a report of fact) lose as much. `weights`: each word's weight in the story (`_topic_discounted`); `a` and `b` are
-    claim rows as `linked_claims` prepares them (with `speaker_words`, `figures`, `mood` and
+    add to it; claims of different moods (`mood`: an instruction against a report of fact) lose
+    MOOD_PENALTY. `weights`: each word's weight in the story (`_topic_discounted`); `a` and `b`
+    are claim rows as `linked_claims` prepares them (with `speaker_words`, `figures`, `mood` and
     their `weight` in the story)."""
     wa, wb = words[a["claim_id"]], words[b["claim_id"]]
     shared = wa & wb
