@@ -7,7 +7,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from transforms.links import is_round_up_title, linked_claims, linked_stories, mood, takes_up_the_claim_before
+from transforms.links import is_round_up_title, linked_claims, linked_stories, takes_up_the_claim_before
+from transforms.mood import mood_of_text
 
 T0 = datetime(2025, 11, 9, 5, tzinfo=UTC)
 
@@ -590,7 +591,7 @@ def test_a_claim_like_one_member_of_a_group_but_not_the_others_joins_none():
     ],
 )
 def test_mood_tells_what_must_be_done_from_what_is(text, expected):
-    assert mood(text) == expected
+    assert mood_of_text(text) == expected
 
 
 def test_an_instruction_and_a_report_of_what_was_done_stay_apart():

@@ -29,6 +29,7 @@ import snowballstemmer
 from transforms.entities import identity_key
 from transforms.gazetteer import country_name, is_city
 from transforms.ids import stable_id
+from transforms.mood import mood_of_text
 from transforms.names import person_words, same_person
 
 MERGE_SCHEMA = {"from_entity_id": pl.String, "to_entity_id": pl.String}
@@ -63,7 +64,7 @@ CONTINUED_CONTAINMENT = (
 CONTINUED_SIMILARITY = 0.6  # ... or this alike to the partner (_claim_similarity) continues it
 SHARED_WORDING_BONUS = 0.25  # four words in the same order, two of them content words
 SAME_SPEAKER_BONUS = 0.1
-MOOD_PENALTY = 0.4  # what must be done against what is (`mood`): most of a pair's bar
+MOOD_PENALTY = 0.4  # what must be done against what is (`claim.mood`): most of a pair's bar
 GROUP_SAMPLE = 4  # members of a group compared when it joins another (`_alike_as_groups`)
 TOPIC_CLAIMS_PER_ARTICLE = 2  # a word in more claims of a story than this per article is its topic
 MAX_CLAIM_PARTNERS = 8
@@ -533,7 +534,7 @@ def _claim_similarity(
     rarity, over the geometric mean of their weights (a trimmed quote keeps most of it, two
     statements sharing a name or two do not); shared wording (four words in order, two of them
     content words other than the story's `topic`), a shared figure ("$449,000") and one speaker
-    add to it; claims of different moods (`mood`: an instruction against a report of fact) lose
+    add to it; claims of different moods (`claim.mood`: an instruction against a report of fact) lose
     MOOD_PENALTY. `weights`: each word's weight in the story (`_topic_discounted`); `a` and `b`
     are claim rows as `linked_claims` prepares them (with `speaker_words`, `figures`, `mood` and
     their `weight` in the story)."""
@@ -541,9 +542,7 @@ def _claim_similarity(
     shared = wa & wb
     if not shared:
         return 0.0
-    weight_a = a["weight"] if "weight" in a else sum(weights[w] for w in wa)
-    weight_b = b["weight"] if "weight" in b else sum(weights[w] for w in wb)
-    score = sum(weights[w] for w in shared) / math.sqrt(weight_a * weight_b)
+    score = sum(weights[w] for w in shared) / math.sqrt(a["weight"] * b["weight"])
     wording = any(
         sum(t not in STOPWORDS and t not in topic for t in run) >= 2
         for run in phrases[a["claim_id"]] & phrases[b["claim_id"]]
@@ -555,29 +554,6 @@ def _claim_similarity(
     if a["mood"] != b["mood"]:
         score -= MOOD_PENALTY
     return score
-
-
-# what must be done: "should", "must", "has to", "needs to", or a reported instruction ("told them
-# to leave": the claim is "to leave ..."); and what must not: "shouldn't", "must not", "not to"
-_OBLIGATION = re.compile(
-    r"^\W*to\s+[^\W\d_]|\b(?:should|must)\b|\bought\s+to\b|\b(?:has|have|need|needs)\s+to\b",
-    re.IGNORECASE,
-)
-_PROHIBITION = re.compile(
-    r"^\W*not\s+to\b|\b(?:should|must)(?:n[’']t|\s+not|\s+never)\b|\bought\s+not\b", re.IGNORECASE
-)
-
-
-def mood(text: str | None) -> str:
-    """Whether a claim says what must be done ("obligation": "residents should leave", "to get
-    rid of the blankets" from "told him to get rid of ..."), what must not ("prohibition":
-    "people shouldn't throw them out"), or what is or was ("statement"), from its words alone:
-    the fallback for claims loaded before the analyse step parsed their mood
-    (transforms/mood.py, which also reads imperatives). Two claims of different moods sharing
-    their words ("residents left") are two statements."""
-    if _PROHIBITION.search(text or ""):
-        return "prohibition"
-    return "obligation" if _OBLIGATION.search(text or "") else "statement"
 
 
 # a figure precise enough to be one statement's ("$449,000", "2.53"): three digits or more, not a year
@@ -687,7 +663,7 @@ def linked_claims(
     for r in rows:
         r["speaker_words"] = _speaker_words(r.get("speaker"))
         r["figures"] = _figures(r["text"])
-        r["mood"] = r.get("mood") or mood(r["text"])  # claims loaded before moods were parsed
+        r["mood"] = r.get("mood") or mood_of_text(r["text"])  # claims loaded before moods were parsed
     # what a claim's score depends on: copies of one wire story repeat it, and are scored once
     wording: dict[tuple, int] = {}
     for r in rows:

@@ -10,7 +10,11 @@ different moods apart (transforms/links.py). Each construction is a small rule:
   gives "to leave …", "urged them not to …" gives "not to …";
 - an imperative: the content opens with a bare verb that has no subject ("Hold onto your
   bedding", "Don't panic", "Never throw them out").
+
+Claims loaded before their mood was parsed are read from their words alone (`mood_of_text`).
 """
+
+import re
 
 DEONTIC_MODALS = frozenset({"should", "must", "ought", "shall"})
 NEEDS = frozenset({"have", "need"})
@@ -80,3 +84,25 @@ def claim_mood(tokens) -> str:
         if found:
             return found
     return "statement"
+
+
+# what must be done: "should", "must", "has to", "needs to", or a reported instruction ("told them
+# to leave": the claim is "to leave ..."); and what must not: "shouldn't", "must not", "not to"
+_OBLIGATION = re.compile(
+    r"^\W*to\s+[^\W\d_]|\b(?:should|must)\b|\bought\s+to\b|\b(?:has|have|need|needs)\s+to\b",
+    re.IGNORECASE,
+)
+_PROHIBITION = re.compile(
+    r"^\W*not\s+to\b|\b(?:should|must)(?:n[’']t|\s+not|\s+never)\b|\bought\s+not\b", re.IGNORECASE
+)
+
+
+def mood_of_text(text: str | None) -> str:
+    """Whether a claim says what must be done ("obligation": "residents should leave", "to get
+    rid of the blankets" from "told him to get rid of ..."), what must not ("prohibition":
+    "people shouldn't throw them out"), or what is or was ("statement"), from its words alone:
+    the link step's fallback for claims loaded before the analyse step parsed their mood
+    (`claim_mood`, which also reads imperatives)."""
+    if _PROHIBITION.search(text or ""):
+        return "prohibition"
+    return "obligation" if _OBLIGATION.search(text or "") else "statement"
